@@ -1,0 +1,251 @@
+import { ConfigError } from '../errors/config-error.js';
+
+export type TransportPreference = 'livekit' | 'websocket' | 'auto';
+export type ConnectionType = 'audio' | 'video';
+
+/** Options of `new ConvaiClient(...)`. Defaults live in `CLIENT_DEFAULTS`. */
+export interface ConvaiClientConfig {
+  /**
+   * Your Convai API key, sent as the `x-api-key` header. Never logged, never put in
+   * an error or an event.
+   * @example 'sk-...'
+   */
+  readonly apiKey: string;
+  /**
+   * The character to talk to.
+   * @example '7bd3274c-1745-11ee-a3af-42010a400002'
+   */
+  readonly characterId: string;
+  /**
+   * `'livekit'` (WebRTC), `'websocket'` (Pipecat; register it first, see
+   * `convai-transport/websocket`) or `'auto'` (probe, then pick; see `connectConvai`).
+   * @default 'livekit'
+   */
+  readonly transport?: TransportPreference;
+  /**
+   * Open the microphone unmuted. On WebSocket the mic is opened during connect either
+   * way, and muted at once when this is false.
+   * @default true
+   */
+  readonly startWithAudioOn?: boolean;
+  /**
+   * Base URL of the Convai realtime API; `POST {url}/connect` starts a session.
+   * @default 'https://realtime-api.convai.com'
+   */
+  readonly url?: string;
+  /** Your own id for the end user, passed to the backend. @example 'user-42' */
+  readonly endUserId?: string;
+  /** Resume this conversation instead of starting a new one. @example 'a1b2c3' */
+  readonly characterSessionId?: string;
+  /** Ask the backend for speech (text-to-speech) in replies. @default true */
+  readonly ttsEnabled?: boolean;
+  /** @default 'audio' */
+  readonly connectionType?: ConnectionType;
+  /**
+   * ICE transport policy for LiveKit. Convai uses `'relay'` (TURN only).
+   * @default 'relay'
+   */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /**
+   * ICE servers to use instead of those the LiveKit server sends (and for the probe).
+   * @example [{ urls: 'turn:turn.example.com:3478?transport=tcp', username: 'u', credential: 'p' }]
+   */
+  readonly iceServers?: readonly RTCIceServer[];
+  /** Timeout of one `/connect` request. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** Retries of `/connect` on network errors and 5xx (never on 4xx). @default 2 */
+  readonly backendRetries?: number;
+  /** Upper bound for a transport's connect, bot-ready included. @default 15000 */
+  readonly connectTimeoutMs?: number;
+}
+
+export interface ResolvedConfig {
+  readonly apiKey: string;
+  readonly characterId: string;
+  readonly transport: TransportPreference;
+  readonly startWithAudioOn: boolean;
+  readonly url: string;
+  readonly endUserId: string | undefined;
+  readonly characterSessionId: string | undefined;
+  readonly ttsEnabled: boolean;
+  readonly connectionType: ConnectionType;
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
+  readonly iceServers: readonly RTCIceServer[] | undefined;
+  readonly requestTimeoutMs: number;
+  readonly backendRetries: number;
+  readonly connectTimeoutMs: number;
+}
+
+export const CLIENT_DEFAULTS = {
+  transport: 'livekit',
+  startWithAudioOn: true,
+  url: 'https://realtime-api.convai.com',
+  ttsEnabled: true,
+  connectionType: 'audio',
+  iceTransportPolicy: 'relay',
+  requestTimeoutMs: 10_000,
+  backendRetries: 2,
+  connectTimeoutMs: 15_000,
+} as const satisfies Partial<ResolvedConfig>;
+
+const TRANSPORTS: readonly TransportPreference[] = ['livekit', 'websocket', 'auto'];
+const CONNECTION_TYPES: readonly ConnectionType[] = ['audio', 'video'];
+const POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
+  return `${typeof value}`;
+}
+
+function requireString(config: Record<string, unknown>, field: string): string {
+  const value = config[field];
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    throw new ConfigError(
+      field,
+      `Expected \`${field}\` to be a non-empty string, got ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+function optionalString(config: Record<string, unknown>, field: string): string | undefined {
+  const value = config[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    throw new ConfigError(
+      field,
+      `Expected \`${field}\` to be a non-empty string when set, got ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+function optionalBoolean(config: Record<string, unknown>, field: string, fallback: boolean): boolean {
+  const value = config[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new ConfigError(field, `Expected \`${field}\` to be a boolean, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function optionalOneOf<T extends string>(
+  config: Record<string, unknown>,
+  field: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = config[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    const shown = typeof value === 'string' ? `'${value}'` : describe(value);
+    throw new ConfigError(
+      field,
+      `Expected \`${field}\` to be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${shown}.`,
+    );
+  }
+  return value as T;
+}
+
+export function optionalInteger(
+  config: Record<string, unknown>,
+  field: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const value = config[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      field,
+      `Expected \`${field}\` to be an integer from ${min} to ${max}, got ${
+        typeof value === 'number' ? String(value) : describe(value)
+      }.`,
+    );
+  }
+  return value;
+}
+
+function validateUrl(value: string, field: string, protocols: readonly string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(field, `Expected \`${field}\` to be an absolute URL, got '${value}'.`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(
+      field,
+      `Expected \`${field}\` to use ${protocols.join(' or ')}, got '${parsed.protocol}'.`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/i;
+
+/** Validates `iceServers` the way RTCPeerConnection would, but before any network call. */
+export function validateIceServers(value: unknown, field = 'iceServers'): readonly RTCIceServer[] {
+  if (!Array.isArray(value)) {
+    throw new ConfigError(field, `Expected \`${field}\` to be an array of RTCIceServer, got ${describe(value)}.`);
+  }
+  value.forEach((server: unknown, i) => {
+    const at = `${field}[${i}]`;
+    if (typeof server !== 'object' || server === null) {
+      throw new ConfigError(at, `Expected \`${at}\` to be an object with \`urls\`, got ${describe(server)}.`);
+    }
+    const { urls, username, credential } = server as RTCIceServer;
+    const list = typeof urls === 'string' ? [urls] : urls;
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new ConfigError(`${at}.urls`, `Expected \`${at}.urls\` to be a URL or a non-empty array of URLs.`);
+    }
+    list.forEach((url: unknown, j) => {
+      const urlField = typeof urls === 'string' ? `${at}.urls` : `${at}.urls[${j}]`;
+      if (typeof url !== 'string' || !ICE_URL.test(url)) {
+        throw new ConfigError(
+          urlField,
+          `Expected \`${urlField}\` to be a stun:, stuns:, turn: or turns: URL, got ${
+            typeof url === 'string' ? `'${url}'` : describe(url)
+          }.`,
+        );
+      }
+      if (/^turns?:/i.test(url) && (typeof username !== 'string' || typeof credential !== 'string')) {
+        throw new ConfigError(
+          `${at}.credential`,
+          `\`${at}\` is a TURN server: it needs both \`username\` and \`credential\`.`,
+        );
+      }
+    });
+  });
+  return value as readonly RTCIceServer[];
+}
+
+/** Validates every field and fills defaults. Throws a `ConfigError` naming the first bad field. */
+export function resolveConfig(input: unknown): ResolvedConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ConfigError('config', `Expected the config to be an object, got ${describe(input)}.`);
+  }
+  const config = input as Record<string, unknown>;
+  const apiKey = requireString(config, 'apiKey');
+  const characterId = requireString(config, 'characterId');
+  const url = validateUrl(optionalString(config, 'url') ?? CLIENT_DEFAULTS.url, 'url', ['https:', 'http:']);
+  return {
+    apiKey,
+    characterId,
+    transport: optionalOneOf(config, 'transport', TRANSPORTS, CLIENT_DEFAULTS.transport),
+    startWithAudioOn: optionalBoolean(config, 'startWithAudioOn', CLIENT_DEFAULTS.startWithAudioOn),
+    url,
+    endUserId: optionalString(config, 'endUserId'),
+    characterSessionId: optionalString(config, 'characterSessionId'),
+    ttsEnabled: optionalBoolean(config, 'ttsEnabled', CLIENT_DEFAULTS.ttsEnabled),
+    connectionType: optionalOneOf(config, 'connectionType', CONNECTION_TYPES, CLIENT_DEFAULTS.connectionType),
+    iceTransportPolicy: optionalOneOf(config, 'iceTransportPolicy', POLICIES, CLIENT_DEFAULTS.iceTransportPolicy),
+    iceServers: config['iceServers'] === undefined ? undefined : validateIceServers(config['iceServers']),
+    requestTimeoutMs: optionalInteger(config, 'requestTimeoutMs', CLIENT_DEFAULTS.requestTimeoutMs, 1, 600_000),
+    backendRetries: optionalInteger(config, 'backendRetries', CLIENT_DEFAULTS.backendRetries, 0, 10),
+    connectTimeoutMs: optionalInteger(config, 'connectTimeoutMs', CLIENT_DEFAULTS.connectTimeoutMs, 1, 600_000),
+  };
+}

@@ -1,0 +1,403 @@
+import { resolveConfig, type ConvaiClientConfig, type ResolvedConfig } from './config.js';
+import { requestSession, type BackendSession } from './backend.js';
+import { TypedEmitter } from './emitter.js';
+import { ChatLog, type ChatMessage } from './chat-log.js';
+import { DISCONNECTED_STATE, deriveState, sameState, type ConvaiClientState } from './state.js';
+import { getWebSocketFactory, NOT_REGISTERED_MESSAGE, setWebSocketFactory } from './websocket-registry.js';
+import { decodeMessage, encodeMessage, type InboundMessage, type OutboundMessage } from '../messages/convai-messages.js';
+import { createLiveKitSession } from '../transports/livekit-session.js';
+import type {
+  TransportKind,
+  TransportSession,
+  WebSocketTransportFactory,
+} from '../transports/transport-session.js';
+import { ConvaiError } from '../errors/convai-error.js';
+import { ConfigError } from '../errors/config-error.js';
+import { TransportError } from '../errors/transport-error.js';
+import { AbortedError } from '../errors/aborted-error.js';
+import { linkSignal } from '../util/abort.js';
+
+export interface ConvaiClientEvents {
+  stateChange: ConvaiClientState;
+  connect: { readonly transport: TransportKind; readonly characterSessionId: string | undefined };
+  disconnect: { readonly reason: string; readonly error?: ConvaiError };
+  error: ConvaiError;
+  message: InboundMessage;
+  messagesChange: readonly ChatMessage[];
+  botReady: { readonly transport: TransportKind };
+  userTranscriptionChange: string;
+  speakingChange: boolean;
+  botAudioTrack: MediaStreamTrack;
+  audioMuteChange: boolean;
+  /** The transport is restoring a lost connection by itself (LiveKit). */
+  reconnecting: { readonly transport: TransportKind; readonly reason: string };
+}
+
+export interface ConnectOptions {
+  /** Cancels the backend call and the transport connect; `connect()` rejects with `ABORTED`. */
+  readonly signal?: AbortSignal;
+  /** Overrides `config.transport` for this connect (the negotiator uses it). */
+  readonly transport?: TransportKind;
+  /** Resume this session instead of `config.characterSessionId`. */
+  readonly characterSessionId?: string;
+  /** Use this backend answer instead of calling `/connect` (the negotiator has one already). */
+  readonly backendSession?: BackendSession;
+}
+
+/** @internal Seams for tests and for the negotiator; not part of the stable API. */
+export interface ClientInternals {
+  readonly fetch?: typeof fetch;
+  readonly createLiveKitSession?: typeof createLiveKitSession;
+}
+
+export interface AudioControls {
+  readonly isAudioMuted: boolean;
+  enableAudio(): Promise<void>;
+  disableAudio(): Promise<void>;
+  muteAudio(): Promise<void>;
+  unmuteAudio(): Promise<void>;
+  toggleAudio(): Promise<void>;
+}
+
+/**
+ * One client for both transports. It validates config, calls the backend, creates
+ * the transport session, and turns Convai messages into state and events. It does
+ * not choose the transport: `config.transport` or `connect({ transport })` does
+ * (the negotiator sets the latter).
+ */
+export class ConvaiClient {
+  /** Registers the WebSocket (Pipecat) session factory. `convai-transport/websocket` calls it. */
+  static registerWebSocketTransport(factory: WebSocketTransportFactory): void {
+    if (typeof factory !== 'function') {
+      throw new ConfigError('factory', 'Expected `factory` to be a function returning an IWebSocketSession.');
+    }
+    setWebSocketFactory(factory);
+  }
+
+  static get isWebSocketTransportRegistered(): boolean {
+    return getWebSocketFactory() !== undefined;
+  }
+
+  readonly config: ResolvedConfig;
+  private readonly events = new TypedEmitter<ConvaiClientEvents>((error) => {
+    // a throwing listener must not break the session; report it once, outside the emit loop
+    queueMicrotask(() => {
+      throw error;
+    });
+  });
+  private readonly internals: ClientInternals;
+  private session: TransportSession | undefined;
+  private pending: { promise: Promise<void>; controller: AbortController } | undefined;
+  private currentState: ConvaiClientState = DISCONNECTED_STATE;
+  private readonly chat = new ChatLog();
+  private transcription = '';
+  private sessionId: string | undefined;
+  private activeTransport: TransportKind | undefined;
+  private micOn: boolean;
+  private detach: (() => void)[] = [];
+
+  constructor(config: ConvaiClientConfig, internals: ClientInternals = {}) {
+    this.config = resolveConfig(config);
+    this.internals = internals;
+    this.sessionId = this.config.characterSessionId;
+    this.micOn = this.config.startWithAudioOn;
+  }
+
+  get state(): ConvaiClientState {
+    return this.currentState;
+  }
+
+  get chatMessages(): readonly ChatMessage[] {
+    return this.chat.all;
+  }
+
+  get userTranscription(): string {
+    return this.transcription;
+  }
+
+  /** The transport of the current (or last) session. */
+  get transport(): TransportKind | undefined {
+    return this.activeTransport;
+  }
+
+  get characterSessionId(): string | undefined {
+    return this.sessionId;
+  }
+
+  on<E extends keyof ConvaiClientEvents>(event: E, listener: (payload: ConvaiClientEvents[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  off<E extends keyof ConvaiClientEvents>(event: E, listener: (payload: ConvaiClientEvents[E]) => void): void {
+    this.events.off(event, listener);
+  }
+
+  readonly audioControls: AudioControls = (() => {
+    const set = (on: boolean): Promise<void> => this.setMic(on);
+    const client = this;
+    return {
+      get isAudioMuted() {
+        return !client.micOn;
+      },
+      enableAudio: () => set(true),
+      disableAudio: () => set(false),
+      muteAudio: () => set(false),
+      unmuteAudio: () => set(true),
+      toggleAudio: () => set(!client.micOn),
+    };
+  })();
+
+  /**
+   * Connects over `options.transport ?? config.transport`. Calling it while a connect
+   * is under way returns that connect: there is only ever one session.
+   */
+  connect(options: ConnectOptions = {}): Promise<void> {
+    if (this.currentState.isConnected) return Promise.resolve();
+    if (this.pending) return this.pending.promise;
+    const transport = options.transport ?? this.config.transport;
+    if (transport === 'auto') {
+      return Promise.reject(
+        new ConfigError(
+          'transport',
+          "`transport: 'auto'` needs the negotiator: call `connectConvai(client)` instead of `client.connect()`.",
+        ),
+      );
+    }
+    if (transport !== 'livekit' && transport !== 'websocket') {
+      return Promise.reject(new ConfigError('transport', `Expected \`transport\` to be 'livekit' or 'websocket'.`));
+    }
+    // fail fast, before any network call
+    if (transport === 'websocket' && !getWebSocketFactory()) {
+      return Promise.reject(new TransportError('WEBSOCKET_NOT_REGISTERED', NOT_REGISTERED_MESSAGE, { transport }));
+    }
+    const controller = new AbortController();
+    const promise = this.run(transport, options, controller).finally(() => {
+      if (this.pending?.promise === promise) this.pending = undefined;
+    });
+    this.pending = { promise, controller };
+    return promise;
+  }
+
+  private async run(transport: TransportKind, options: ConnectOptions, controller: AbortController): Promise<void> {
+    const linked = linkSignal(options.signal);
+    const onAbort = (): void => controller.abort(linked.signal.reason);
+    linked.signal.addEventListener('abort', onAbort, { once: true });
+    const signal = controller.signal;
+    this.setFlags({ isConnecting: true, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+    let session: TransportSession | undefined;
+    try {
+      const backend =
+        options.backendSession ??
+        (await requestSession(this.config, transport, {
+          signal,
+          characterSessionId: options.characterSessionId ?? this.sessionId,
+          ...(this.internals.fetch ? { fetch: this.internals.fetch } : {}),
+        }));
+      if (signal.aborted) throw new AbortedError('connect()', signal.reason);
+      if (backend.target.transport !== transport) {
+        throw new TransportError('CONNECT_FAILED', `Backend answered for ${backend.target.transport}, not ${transport}.`);
+      }
+      session = this.createSession(transport);
+      this.session = session;
+      this.attach(session);
+      await session.connect(backend.target, { signal, timeoutMs: this.config.connectTimeoutMs });
+      if (signal.aborted) throw new AbortedError('connect()', signal.reason);
+      this.sessionId = backend.characterSessionId ?? this.sessionId;
+      this.activeTransport = transport;
+      this.setFlags({ isConnecting: false, isConnected: true, isListening: this.micOn, isThinking: false, isSpeaking: false });
+      this.events.emit('connect', { transport, characterSessionId: this.sessionId });
+    } catch (error) {
+      this.detachSession();
+      if (session) await session.disconnect();
+      if (this.session === session) this.session = undefined;
+      this.setFlags({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+      const typed =
+        error instanceof ConvaiError
+          ? error
+          : new TransportError('CONNECT_FAILED', `Connect over ${transport} failed: ${String(error)}`, { transport, cause: error });
+      if (!(typed instanceof AbortedError)) this.events.emit('error', typed);
+      throw typed;
+    } finally {
+      linked.signal.removeEventListener('abort', onAbort);
+      linked.dispose();
+    }
+  }
+
+  private createSession(transport: TransportKind): TransportSession {
+    const onMessage = (payload: Uint8Array): void => this.handleMessage(payload);
+    if (transport === 'websocket') {
+      const factory = getWebSocketFactory();
+      if (!factory) throw new TransportError('WEBSOCKET_NOT_REGISTERED', NOT_REGISTERED_MESSAGE, { transport });
+      return factory(onMessage, this.micOn, { botReadyTimeoutMs: this.config.connectTimeoutMs });
+    }
+    const create = this.internals.createLiveKitSession ?? createLiveKitSession;
+    return create(onMessage, {
+      enableMic: this.micOn,
+      iceTransportPolicy: this.config.iceTransportPolicy,
+      ...(this.config.iceServers ? { iceServers: this.config.iceServers } : {}),
+    });
+  }
+
+  private attach(session: TransportSession): void {
+    this.detach = [
+      session.on('error', (error) => this.events.emit('error', error)),
+      session.on('botAudioTrack', (track) => this.events.emit('botAudioTrack', track)),
+      session.on('reconnecting', ({ reason }) =>
+        this.events.emit('reconnecting', { transport: session.transport, reason }),
+      ),
+      session.on('disconnected', ({ reason, error }) => {
+        if (this.session !== session) return;
+        this.session = undefined;
+        this.detachSession();
+        this.setFlags({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+        if (error) this.events.emit('error', error);
+        this.events.emit('disconnect', error ? { reason, error } : { reason });
+      }),
+    ];
+  }
+
+  private detachSession(): void {
+    for (const off of this.detach) off();
+    this.detach = [];
+  }
+
+  /** Ends the session (or the connect under way). Never throws. */
+  async disconnect(): Promise<void> {
+    const pending = this.pending;
+    if (pending) {
+      pending.controller.abort(new Error('disconnect() called'));
+      await pending.promise.catch(() => undefined);
+    }
+    const session = this.session;
+    this.session = undefined;
+    this.detachSession();
+    const wasConnected = this.currentState.isConnected;
+    if (session) await session.disconnect();
+    this.setFlags({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+    if (wasConnected) this.events.emit('disconnect', { reason: 'client' });
+  }
+
+  /** Disconnects, then connects again resuming the same `character_session_id`. */
+  async reconnect(options: Omit<ConnectOptions, 'backendSession'> = {}): Promise<void> {
+    const transport = options.transport ?? this.activeTransport;
+    await this.disconnect();
+    await this.connect({
+      ...options,
+      ...(transport ? { transport } : {}),
+      ...(this.sessionId ? { characterSessionId: this.sessionId } : {}),
+    });
+  }
+
+  /** Clears the conversation shown by `chatMessages`. */
+  resetSession(): void {
+    this.chat.clear();
+    this.events.emit('messagesChange', this.chat.all);
+  }
+
+  async sendUserTextMessage(text: string): Promise<void> {
+    if (typeof text !== 'string' || text.trim().length === 0) {
+      throw new ConfigError('text', 'Expected `text` to be a non-empty string.');
+    }
+    await this.send({ type: 'user_text_message', data: { text } });
+    this.chat.addUserText(text);
+    this.events.emit('messagesChange', this.chat.all);
+    this.setFlags({ ...this.currentState, isThinking: true });
+  }
+
+  sendTriggerMessage(triggerName?: string, triggerMessage?: string): Promise<void> {
+    if (triggerName === undefined && triggerMessage === undefined) {
+      return Promise.reject(new ConfigError('triggerName', 'Expected `triggerName` or `triggerMessage`.'));
+    }
+    const data: { trigger_name?: string; trigger_message?: string } = {};
+    if (triggerName !== undefined) data.trigger_name = triggerName;
+    if (triggerMessage !== undefined) data.trigger_message = triggerMessage;
+    return this.send({ type: 'trigger-message', data });
+  }
+
+  sendInterruptMessage(): Promise<void> {
+    return this.send({ type: 'interrupt-bot', data: {} });
+  }
+
+  toggleTts(enabled: boolean): Promise<void> {
+    if (typeof enabled !== 'boolean') return Promise.reject(new ConfigError('enabled', 'Expected `enabled` to be a boolean.'));
+    return this.send({ type: 'tts-toggle', data: { enabled } });
+  }
+
+  updateTemplateKeys(templateKeys: Readonly<Record<string, string>>): Promise<void> {
+    if (typeof templateKeys !== 'object' || templateKeys === null || Array.isArray(templateKeys)) {
+      return Promise.reject(new ConfigError('templateKeys', 'Expected `templateKeys` to be an object of strings.'));
+    }
+    return this.send({ type: 'update-template-keys', data: { template_keys: templateKeys } });
+  }
+
+  updateDynamicInfo(dynamicInfo: { readonly text: string }): Promise<void> {
+    if (typeof dynamicInfo?.text !== 'string') {
+      return Promise.reject(new ConfigError('dynamicInfo.text', 'Expected `dynamicInfo.text` to be a string.'));
+    }
+    return this.send({ type: 'update-dynamic-info', data: { dynamic_info: { text: dynamicInfo.text } } });
+  }
+
+  private async send(message: OutboundMessage): Promise<void> {
+    const session = this.session;
+    if (!session || !this.currentState.isConnected) {
+      throw new TransportError('NOT_CONNECTED', `Cannot send \`${message.type}\`: the client is not connected.`);
+    }
+    await session.send(encodeMessage(message));
+  }
+
+  private async setMic(on: boolean): Promise<void> {
+    this.micOn = on;
+    if (this.session) await this.session.setMicrophoneEnabled(on);
+    this.events.emit('audioMuteChange', !on);
+    if (this.currentState.isConnected) this.setFlags({ ...this.currentState, isListening: on });
+  }
+
+  private handleMessage(payload: Uint8Array): void {
+    const decoded = decodeMessage(payload);
+    if (!decoded.ok) {
+      this.events.emit(
+        'error',
+        new TransportError('MALFORMED_MESSAGE', `Dropped a malformed message: ${decoded.reason}.`, {
+          ...(this.session ? { transport: this.session.transport } : {}),
+        }),
+      );
+      return;
+    }
+    const message = decoded.message;
+    const state = this.currentState;
+    switch (message.type) {
+      case 'bot-ready':
+        this.events.emit('botReady', { transport: this.session?.transport ?? 'livekit' });
+        break;
+      case 'bot-llm-started':
+        this.setFlags({ ...state, isThinking: true });
+        break;
+      case 'bot-llm-stopped':
+        this.setFlags({ ...state, isThinking: false });
+        break;
+      case 'bot-started-speaking':
+        this.setFlags({ ...state, isSpeaking: true, isThinking: false });
+        this.events.emit('speakingChange', true);
+        break;
+      case 'bot-stopped-speaking':
+        this.setFlags({ ...state, isSpeaking: false });
+        this.events.emit('speakingChange', false);
+        break;
+      case 'user-transcription':
+        this.transcription = (message.data as { text: string }).text;
+        this.events.emit('userTranscriptionChange', this.transcription);
+        break;
+      default:
+        break;
+    }
+    if (this.chat.apply(message)) this.events.emit('messagesChange', this.chat.all);
+    this.events.emit('message', message);
+  }
+
+  private setFlags(flags: Omit<ConvaiClientState, 'agentState'>): void {
+    const next = deriveState(flags);
+    if (sameState(next, this.currentState)) return;
+    this.currentState = next;
+    this.events.emit('stateChange', next);
+  }
+}

@@ -1,0 +1,174 @@
+import { DisconnectReason, Room, RoomEvent, Track, type RemoteTrack } from 'livekit-client';
+import { TypedEmitter } from '../client/emitter.js';
+import { TransportError } from '../errors/transport-error.js';
+import { AbortedError } from '../errors/aborted-error.js';
+import type {
+  ConnectTarget,
+  SessionConnectOptions,
+  TransportSession,
+  TransportSessionEvents,
+} from './transport-session.js';
+
+export interface LiveKitSessionOptions {
+  /** Publish the microphone as soon as the room is connected. */
+  readonly enableMic: boolean;
+  /** Convai uses `'relay'`: media and data go through TURN only. */
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
+  /** Replaces the ICE servers of the join response when set. */
+  readonly iceServers?: readonly RTCIceServer[];
+}
+
+/** LiveKit's disconnect reasons that mean "the caller asked for it". */
+const CLIENT_INITIATED = new Set<DisconnectReason | undefined>([DisconnectReason.CLIENT_INITIATED]);
+
+/**
+ * A Convai session over LiveKit: one `Room`, Convai messages as reliable data
+ * packets, the mic as a published track, the bot's audio played by an element.
+ */
+export class LiveKitSession implements TransportSession {
+  readonly transport = 'livekit' as const;
+  private readonly events = new TypedEmitter<TransportSessionEvents>();
+  private room: Room | undefined;
+  private micEnabled: boolean;
+  private closing = false;
+  private readonly audioElements = new Set<HTMLMediaElement>();
+
+  constructor(
+    private readonly onMessage: (payload: Uint8Array) => void,
+    private readonly options: LiveKitSessionOptions,
+  ) {
+    this.micEnabled = options.enableMic;
+  }
+
+  get isMicrophoneEnabled(): boolean {
+    return this.micEnabled;
+  }
+
+  on<E extends keyof TransportSessionEvents>(
+    event: E,
+    listener: (payload: TransportSessionEvents[E]) => void,
+  ): () => void {
+    return this.events.on(event, listener);
+  }
+
+  async connect(target: ConnectTarget, options: SessionConnectOptions): Promise<void> {
+    if (target.transport !== 'livekit') {
+      throw new TransportError('CONNECT_FAILED', 'LiveKit session was given a non-LiveKit target.', {
+        transport: 'livekit',
+      });
+    }
+    if (options.signal?.aborted) throw new AbortedError('LiveKit connect', options.signal.reason);
+    const room = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
+    this.room = room;
+    this.wire(room);
+
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TransportError('CONNECT_TIMEOUT', `LiveKit connect did not finish within ${options.timeoutMs} ms.`, {
+              transport: 'livekit',
+            }),
+          ),
+        options.timeoutMs,
+      );
+      onAbort = () => reject(new AbortedError('LiveKit connect', options.signal?.reason));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const rtcConfig: RTCConfiguration = { iceTransportPolicy: this.options.iceTransportPolicy };
+    if (this.options.iceServers) rtcConfig.iceServers = [...this.options.iceServers];
+    try {
+      await Promise.race([
+        room.connect(target.roomUrl, target.token, {
+          autoSubscribe: true,
+          rtcConfig,
+          // one initial attempt: the negotiator, not LiveKit, decides what to try next
+          maxRetries: 0,
+          peerConnectionTimeout: options.timeoutMs,
+          websocketTimeout: options.timeoutMs,
+        }),
+        cancelled,
+      ]);
+      if (this.micEnabled) await room.localParticipant.setMicrophoneEnabled(true);
+    } catch (error) {
+      await this.disconnect();
+      if (error instanceof AbortedError || error instanceof TransportError) throw error;
+      throw new TransportError('CONNECT_FAILED', `LiveKit connect failed: ${describeError(error)}`, {
+        transport: 'livekit',
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private wire(room: Room): void {
+    room.on(RoomEvent.DataReceived, (payload: Uint8Array) => this.onMessage(payload));
+    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
+      if (track.kind !== Track.Kind.Audio) return;
+      const element = track.attach();
+      this.audioElements.add(element);
+      this.events.emit('botAudioTrack', track.mediaStreamTrack);
+    });
+    room.on(RoomEvent.Reconnecting, () => this.events.emit('reconnecting', { reason: 'signal or media lost' }));
+    room.on(RoomEvent.Reconnected, () => this.events.emit('reconnected', {}));
+    room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+      if (this.closing || CLIENT_INITIATED.has(reason)) return;
+      const name = reason === undefined ? 'unknown' : (DisconnectReason[reason] ?? String(reason));
+      this.events.emit('disconnected', {
+        reason: `LiveKit room disconnected (${name})`,
+        error: new TransportError('CONNECTION_LOST', `LiveKit room disconnected (${name}).`, {
+          transport: 'livekit',
+        }),
+      });
+      void this.disconnect();
+    });
+  }
+
+  async send(payload: Uint8Array): Promise<void> {
+    const room = this.room;
+    if (!room || room.state !== 'connected') {
+      throw new TransportError('NOT_CONNECTED', 'Cannot send: the LiveKit room is not connected.', {
+        transport: 'livekit',
+      });
+    }
+    // publishData wants an ArrayBuffer-backed view; messages are small, a copy is cheap
+    await room.localParticipant.publishData(new Uint8Array(payload), { reliable: true });
+  }
+
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    this.micEnabled = enabled;
+    const room = this.room;
+    if (room && room.state === 'connected') await room.localParticipant.setMicrophoneEnabled(enabled);
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const room = this.room;
+    this.room = undefined;
+    for (const element of this.audioElements) element.remove();
+    this.audioElements.clear();
+    if (!room) return;
+    try {
+      await room.disconnect(true);
+    } catch {
+      // disconnect must never throw; the room is gone either way
+    }
+    room.removeAllListeners();
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createLiveKitSession(
+  onMessage: (payload: Uint8Array) => void,
+  options: LiveKitSessionOptions,
+): TransportSession {
+  return new LiveKitSession(onMessage, options);
+}

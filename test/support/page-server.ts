@@ -1,0 +1,63 @@
+import * as esbuild from 'esbuild';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PageServer {
+  /** `http://127.0.0.1:PORT/` */
+  readonly url: string;
+  /** Paths of every file the browser requested, in order (to prove a chunk was or was not loaded). */
+  readonly requests: string[];
+  stop(): Promise<void>;
+}
+
+export interface PageServerOptions {
+  /** Entry modules keyed by output name: `{ app: 'test/e2e/pages/app.ts' }` serves `/app.js`. */
+  readonly entries: Readonly<Record<string, string>>;
+  /** Extra HTML in <head>, e.g. a CSP meta tag. */
+  readonly head?: string;
+  readonly define?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Bundles test pages with a real bundler (esbuild, ESM with code splitting, so a
+ * dynamic import() becomes a separate chunk the browser must request) and serves
+ * them on 127.0.0.1 with an index.html that loads `/app.js`.
+ */
+export async function startPageServer(options: PageServerOptions): Promise<PageServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'pages-'));
+  const first = Object.keys(options.entries)[0] ?? 'app';
+  await writeFile(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8">${options.head ?? ''}</head>` +
+      `<body><script type="module" src="/${first}.js"></script></body></html>`,
+  );
+  const context = await esbuild.context({
+    entryPoints: options.entries as Record<string, string>,
+    bundle: true,
+    format: 'esm',
+    splitting: true,
+    outdir: dir,
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: false,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"', ...(options.define ?? {}) },
+  });
+  await context.rebuild();
+  const requests: string[] = [];
+  const served = await context.serve({
+    host: '127.0.0.1',
+    port: 0,
+    servedir: dir,
+    onRequest: (args) => requests.push(args.path),
+  });
+  return {
+    url: `http://127.0.0.1:${served.port}/`,
+    requests,
+    stop: async () => {
+      await context.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
