@@ -211,8 +211,12 @@ export class ConvaiClient {
       if (session) await session.disconnect();
       if (this.session === session) this.session = undefined;
       this.setFlags({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
-      const typed =
-        error instanceof ConvaiError
+      // once aborted, whatever the transport threw is a consequence of the abort
+      const typed = signal.aborted
+        ? error instanceof AbortedError
+          ? error
+          : new AbortedError('connect()', signal.reason)
+        : error instanceof ConvaiError
           ? error
           : new TransportError('CONNECT_FAILED', `Connect over ${transport} failed: ${String(error)}`, { transport, cause: error });
       if (!(typed instanceof AbortedError)) this.events.emit('error', typed);
