@@ -34,3 +34,12 @@ if (!existsSync('node_modules/.package-lock.json')) {
   console.log('[setup] npm ci');
   execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
 }
+
+// The examples and the bundle-boundary tests import the package by name, as a consumer
+// would, so bundlers resolve it through `exports` to dist/. A self-link provides that.
+import { lstatSync, symlinkSync } from 'node:fs';
+try {
+  lstatSync('node_modules/convai-transport');
+} catch {
+  symlinkSync('..', 'node_modules/convai-transport', 'dir');
+}

@@ -23,4 +23,13 @@ export type {
   WebSocketSessionOptions,
   WebSocketTransportFactory,
 } from './transports/transport-session.js';
+export { connectConvai } from './negotiator/connect-convai.js';
+export type { ConnectConvaiOptions, ConnectConvaiResult } from './negotiator/connect-convai.js';
+export type { NegotiationEvent, NegotiationResult, NegotiationTimings } from './negotiator/negotiation-types.js';
+export { chooseTransport, DEFAULT_STUN_SERVERS } from './negotiator/choose-transport.js';
+export type { Choice, ProbeOutcome, IceServerSource } from './negotiator/choose-transport.js';
+export { memoryStore } from './negotiator/verdict-cache.js';
+export type { VerdictStore, RememberedVerdict } from './negotiator/verdict-cache.js';
+export { NEGOTIATION_DEFAULTS } from './client/config.js';
+export type { NegotiationConfig } from './client/config.js';
 export * from './errors/index.js';

@@ -1,7 +1,48 @@
 import { ConfigError } from '../errors/config-error.js';
+import type { VerdictStore } from '../negotiator/verdict-cache.js';
 
 export type TransportPreference = 'livekit' | 'websocket' | 'auto';
 export type ConnectionType = 'audio' | 'video';
+
+/** How `transport: 'auto'` decides. Defaults live in `NEGOTIATION_DEFAULTS`. */
+export interface NegotiationConfig {
+  /**
+   * Deadline of the WebRTC probe. A healthy network answers in ~100-300 ms; a network
+   * that silently drops UDP never answers, so this is what such a user waits.
+   * @default 1000
+   */
+  readonly probeDeadlineMs?: number;
+  /** After gathering, prove packets flow with two peer connections and an echo. @default true */
+  readonly connectivityCheck?: boolean;
+  /**
+   * Where verdicts are remembered (`localStorage` fits); `false` turns remembering off.
+   * @default localStorage where usable, else memory
+   */
+  readonly cache?: VerdictStore | false;
+  /** How long a remembered verdict is trusted. @default 600000 (10 min) */
+  readonly cacheTtlMs?: number;
+  /** Retries when the WebSocket chunk fails to load. @default 2 */
+  readonly chunkRetries?: number;
+  /** When LiveKit fails to connect after a good probe, try WebSocket once. @default true */
+  readonly fallbackOnConnectFailure?: boolean;
+}
+
+export interface ResolvedNegotiation {
+  readonly probeDeadlineMs: number;
+  readonly connectivityCheck: boolean;
+  readonly cache: VerdictStore | false | undefined;
+  readonly cacheTtlMs: number;
+  readonly chunkRetries: number;
+  readonly fallbackOnConnectFailure: boolean;
+}
+
+export const NEGOTIATION_DEFAULTS = {
+  probeDeadlineMs: 1_000,
+  connectivityCheck: true,
+  cacheTtlMs: 600_000,
+  chunkRetries: 2,
+  fallbackOnConnectFailure: true,
+} as const satisfies Partial<ResolvedNegotiation>;
 
 /** Options of `new ConvaiClient(...)`. Defaults live in `CLIENT_DEFAULTS`. */
 export interface ConvaiClientConfig {
@@ -57,6 +98,8 @@ export interface ConvaiClientConfig {
   readonly backendRetries?: number;
   /** Upper bound for a transport's connect, bot-ready included. @default 15000 */
   readonly connectTimeoutMs?: number;
+  /** Tuning of `transport: 'auto'`. */
+  readonly negotiation?: NegotiationConfig;
 }
 
 export interface ResolvedConfig {
@@ -74,6 +117,7 @@ export interface ResolvedConfig {
   readonly requestTimeoutMs: number;
   readonly backendRetries: number;
   readonly connectTimeoutMs: number;
+  readonly negotiation: ResolvedNegotiation;
 }
 
 export const CLIENT_DEFAULTS = {
@@ -223,6 +267,42 @@ export function validateIceServers(value: unknown, field = 'iceServers'): readon
   return value as readonly RTCIceServer[];
 }
 
+function resolveNegotiation(input: unknown): ResolvedNegotiation {
+  if (input === undefined) return { ...NEGOTIATION_DEFAULTS, cache: undefined };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ConfigError('negotiation', `Expected \`negotiation\` to be an object, got ${describe(input)}.`);
+  }
+  const n = input as Record<string, unknown>;
+  const cache = n['cache'];
+  if (
+    cache !== undefined &&
+    cache !== false &&
+    (typeof cache !== 'object' ||
+      cache === null ||
+      typeof (cache as VerdictStore).getItem !== 'function' ||
+      typeof (cache as VerdictStore).setItem !== 'function' ||
+      typeof (cache as VerdictStore).removeItem !== 'function')
+  ) {
+    throw new ConfigError(
+      'negotiation.cache',
+      'Expected `negotiation.cache` to be false or a store with getItem, setItem and removeItem.',
+    );
+  }
+  const prefixed = (field: string): Record<string, unknown> => ({ [`negotiation.${field}`]: n[field] });
+  const int = (field: keyof typeof NEGOTIATION_DEFAULTS, min: number, max: number): number =>
+    optionalInteger(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field] as number, min, max);
+  const bool = (field: 'connectivityCheck' | 'fallbackOnConnectFailure'): boolean =>
+    optionalBoolean(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field]);
+  return {
+    probeDeadlineMs: int('probeDeadlineMs', 50, 120_000),
+    connectivityCheck: bool('connectivityCheck'),
+    cache: cache as VerdictStore | false | undefined,
+    cacheTtlMs: int('cacheTtlMs', 0, 7 * 24 * 3_600_000),
+    chunkRetries: int('chunkRetries', 0, 10),
+    fallbackOnConnectFailure: bool('fallbackOnConnectFailure'),
+  };
+}
+
 /** Validates every field and fills defaults. Throws a `ConfigError` naming the first bad field. */
 export function resolveConfig(input: unknown): ResolvedConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -247,5 +327,6 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     requestTimeoutMs: optionalInteger(config, 'requestTimeoutMs', CLIENT_DEFAULTS.requestTimeoutMs, 1, 600_000),
     backendRetries: optionalInteger(config, 'backendRetries', CLIENT_DEFAULTS.backendRetries, 0, 10),
     connectTimeoutMs: optionalInteger(config, 'connectTimeoutMs', CLIENT_DEFAULTS.connectTimeoutMs, 1, 600_000),
+    negotiation: resolveNegotiation(config['negotiation']),
   };
 }

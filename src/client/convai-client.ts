@@ -1,4 +1,4 @@
-import { resolveConfig, type ConvaiClientConfig, type ResolvedConfig } from './config.js';
+import { resolveConfig, type ConvaiClientConfig, type ResolvedConfig, type TransportPreference } from './config.js';
 import { requestSession, type BackendSession } from './backend.js';
 import { TypedEmitter } from './emitter.js';
 import { ChatLog, type ChatMessage } from './chat-log.js';
@@ -15,7 +15,8 @@ import { ConvaiError } from '../errors/convai-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
-import { linkSignal } from '../util/abort.js';
+import { negotiate, type NegotiateOptions, type NegotiationHost } from '../negotiator/negotiate.js';
+import type { NegotiationEvent, NegotiationResult } from '../negotiator/negotiation-types.js';
 
 export interface ConvaiClientEvents {
   stateChange: ConvaiClientState;
@@ -29,6 +30,8 @@ export interface ConvaiClientEvents {
   speakingChange: boolean;
   botAudioTrack: MediaStreamTrack;
   audioMuteChange: boolean;
+  /** Progress of the negotiator: probing, verdict, loading-fallback, connecting, fallback, connected. */
+  negotiation: NegotiationEvent;
   /** The transport is restoring a lost connection by itself (LiveKit). */
   reconnecting: { readonly transport: TransportKind; readonly reason: string };
 }
@@ -36,18 +39,22 @@ export interface ConvaiClientEvents {
 export interface ConnectOptions {
   /** Cancels the backend call and the transport connect; `connect()` rejects with `ABORTED`. */
   readonly signal?: AbortSignal;
-  /** Overrides `config.transport` for this connect (the negotiator uses it). */
-  readonly transport?: TransportKind;
+  /** Overrides `config.transport` for this connect. */
+  readonly transport?: TransportPreference;
+  /**
+   * For a forced `'websocket'`: load the WebSocket chunk when nothing is registered
+   * (`connectConvai` sets it). Off by default, as in the Convai Web SDK.
+   */
+  readonly loadWebSocket?: boolean;
   /** Resume this session instead of `config.characterSessionId`. */
   readonly characterSessionId?: string;
-  /** Use this backend answer instead of calling `/connect` (the negotiator has one already). */
-  readonly backendSession?: BackendSession;
 }
 
 /** @internal Seams for tests and for the negotiator; not part of the stable API. */
 export interface ClientInternals {
   readonly fetch?: typeof fetch;
   readonly createLiveKitSession?: typeof createLiveKitSession;
+  readonly negotiation?: Pick<NegotiateOptions, 'probe' | 'loader' | 'hasRTCPeerConnection'>;
 }
 
 export interface AudioControls {
@@ -95,6 +102,7 @@ export class ConvaiClient {
   private activeTransport: TransportKind | undefined;
   private micOn: boolean;
   private detach: (() => void)[] = [];
+  private negotiationResult: NegotiationResult | undefined;
 
   constructor(config: ConvaiClientConfig, internals: ClientInternals = {}) {
     this.config = resolveConfig(config);
@@ -118,6 +126,11 @@ export class ConvaiClient {
   /** The transport of the current (or last) session. */
   get transport(): TransportKind | undefined {
     return this.activeTransport;
+  }
+
+  /** How the last successful connect chose its transport, and how long each phase took. */
+  get lastNegotiation(): NegotiationResult | undefined {
+    return this.negotiationResult;
   }
 
   get characterSessionId(): string | undefined {
@@ -148,83 +161,127 @@ export class ConvaiClient {
   })();
 
   /**
-   * Connects over `options.transport ?? config.transport`. Calling it while a connect
-   * is under way returns that connect: there is only ever one session.
+   * Connects over `options.transport ?? config.transport`; `'auto'` runs the
+   * negotiator (probe, verdict, connect, fallback). Calling it while a connect is
+   * under way returns that connect: there is only ever one session.
    */
   connect(options: ConnectOptions = {}): Promise<void> {
     if (this.currentState.isConnected) return Promise.resolve();
     if (this.pending) return this.pending.promise;
-    const transport = options.transport ?? this.config.transport;
-    if (transport === 'auto') {
+    const preference = options.transport ?? this.config.transport;
+    if (preference !== 'livekit' && preference !== 'websocket' && preference !== 'auto') {
       return Promise.reject(
-        new ConfigError(
-          'transport',
-          "`transport: 'auto'` needs the negotiator: call `connectConvai(client)` instead of `client.connect()`.",
-        ),
+        new ConfigError('transport', "Expected `transport` to be 'livekit', 'websocket' or 'auto'."),
       );
     }
-    if (transport !== 'livekit' && transport !== 'websocket') {
-      return Promise.reject(new ConfigError('transport', `Expected \`transport\` to be 'livekit' or 'websocket'.`));
-    }
-    // fail fast, before any network call
-    if (transport === 'websocket' && !getWebSocketFactory()) {
-      return Promise.reject(new TransportError('WEBSOCKET_NOT_REGISTERED', NOT_REGISTERED_MESSAGE, { transport }));
+    // the seed's contract: fail before any network call when nothing is registered
+    if (preference === 'websocket' && !options.loadWebSocket && !getWebSocketFactory()) {
+      return Promise.reject(
+        new TransportError('WEBSOCKET_NOT_REGISTERED', NOT_REGISTERED_MESSAGE, { transport: 'websocket' }),
+      );
     }
     const controller = new AbortController();
-    const promise = this.run(transport, options, controller).finally(() => {
+    const promise = this.negotiateAndConnect(preference, options, controller).finally(() => {
       if (this.pending?.promise === promise) this.pending = undefined;
     });
     this.pending = { promise, controller };
     return promise;
   }
 
-  private async run(transport: TransportKind, options: ConnectOptions, controller: AbortController): Promise<void> {
-    const linked = linkSignal(options.signal);
-    const onAbort = (): void => controller.abort(linked.signal.reason);
-    linked.signal.addEventListener('abort', onAbort, { once: true });
+  private async negotiateAndConnect(
+    preference: TransportPreference,
+    options: ConnectOptions,
+    controller: AbortController,
+  ): Promise<void> {
+    const onAbort = (): void => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     const signal = controller.signal;
     this.setFlags({ isConnecting: true, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
-    let session: TransportSession | undefined;
     try {
-      const backend =
-        options.backendSession ??
-        (await requestSession(this.config, transport, {
-          signal,
-          characterSessionId: options.characterSessionId ?? this.sessionId,
-          ...(this.internals.fetch ? { fetch: this.internals.fetch } : {}),
-        }));
+      const host: NegotiationHost = {
+        config: this.config,
+        requestBackend: (transport, s) => this.requestBackend(transport, s, options.characterSessionId),
+        connectTransport: (transport, o) =>
+          this.connectTransport(transport, {
+            signal: o.signal,
+            ...(o.backendSession ? { backendSession: o.backendSession } : {}),
+            ...((o.characterSessionId ?? options.characterSessionId)
+              ? { characterSessionId: o.characterSessionId ?? options.characterSessionId }
+              : {}),
+          }),
+        emit: (event) => this.events.emit('negotiation', event),
+      };
+      const result = await negotiate(host, {
+        preference,
+        signal,
+        loadWebSocket: options.loadWebSocket ?? preference === 'auto',
+        ...this.internals.negotiation,
+      });
       if (signal.aborted) throw new AbortedError('connect()', signal.reason);
-      if (backend.target.transport !== transport) {
-        throw new TransportError('CONNECT_FAILED', `Backend answered for ${backend.target.transport}, not ${transport}.`);
-      }
-      session = this.createSession(transport);
-      this.session = session;
-      this.attach(session);
-      await session.connect(backend.target, { signal, timeoutMs: this.config.connectTimeoutMs });
-      if (signal.aborted) throw new AbortedError('connect()', signal.reason);
-      this.sessionId = backend.characterSessionId ?? this.sessionId;
-      this.activeTransport = transport;
+      this.negotiationResult = result;
       this.setFlags({ isConnecting: false, isConnected: true, isListening: this.micOn, isThinking: false, isSpeaking: false });
-      this.events.emit('connect', { transport, characterSessionId: this.sessionId });
+      this.events.emit('negotiation', { phase: 'connected', result });
+      this.events.emit('connect', { transport: result.transport, characterSessionId: this.sessionId });
     } catch (error) {
-      this.detachSession();
-      if (session) await session.disconnect();
-      if (this.session === session) this.session = undefined;
+      await this.closeSession();
       this.setFlags({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
-      // once aborted, whatever the transport threw is a consequence of the abort
+      // once aborted, whatever a step threw is a consequence of the abort
       const typed = signal.aborted
         ? error instanceof AbortedError
           ? error
           : new AbortedError('connect()', signal.reason)
         : error instanceof ConvaiError
           ? error
-          : new TransportError('CONNECT_FAILED', `Connect over ${transport} failed: ${String(error)}`, { transport, cause: error });
+          : new TransportError('CONNECT_FAILED', `Connect failed: ${String(error)}`, { cause: error });
       if (!(typed instanceof AbortedError)) this.events.emit('error', typed);
       throw typed;
     } finally {
-      linked.signal.removeEventListener('abort', onAbort);
-      linked.dispose();
+      options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  private requestBackend(transport: TransportKind, signal: AbortSignal, characterSessionId?: string): Promise<BackendSession> {
+    return requestSession(this.config, transport, {
+      signal,
+      ...((characterSessionId ?? this.sessionId) ? { characterSessionId: characterSessionId ?? this.sessionId } : {}),
+      ...(this.internals.fetch ? { fetch: this.internals.fetch } : {}),
+    });
+  }
+
+  /** One transport, one attempt: backend call (unless given), session, connect. */
+  private async connectTransport(
+    transport: TransportKind,
+    options: { signal: AbortSignal; backendSession?: BackendSession; characterSessionId?: string },
+  ): Promise<void> {
+    const { signal } = options;
+    if (transport === 'websocket' && !getWebSocketFactory()) {
+      throw new TransportError('WEBSOCKET_NOT_REGISTERED', NOT_REGISTERED_MESSAGE, { transport });
+    }
+    const backend = options.backendSession ?? (await this.requestBackend(transport, signal, options.characterSessionId));
+    if (signal.aborted) throw new AbortedError('connect()', signal.reason);
+    if (backend.target.transport !== transport) {
+      throw new TransportError('CONNECT_FAILED', `Backend answered for ${backend.target.transport}, not ${transport}.`, { transport });
+    }
+    const session = this.createSession(transport);
+    this.session = session;
+    this.attach(session);
+    try {
+      await session.connect(backend.target, { signal, timeoutMs: this.config.connectTimeoutMs });
+    } catch (error) {
+      await this.closeSession();
+      throw error;
+    }
+    if (signal.aborted) throw new AbortedError('connect()', signal.reason);
+    this.sessionId = backend.characterSessionId ?? this.sessionId;
+    this.activeTransport = transport;
+  }
+
+  private async closeSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.detachSession();
+    if (session) await session.disconnect();
   }
 
   private createSession(transport: TransportKind): TransportSession {
@@ -282,7 +339,7 @@ export class ConvaiClient {
   }
 
   /** Disconnects, then connects again resuming the same `character_session_id`. */
-  async reconnect(options: Omit<ConnectOptions, 'backendSession'> = {}): Promise<void> {
+  async reconnect(options: ConnectOptions = {}): Promise<void> {
     const transport = options.transport ?? this.activeTransport;
     await this.disconnect();
     await this.connect({

@@ -18,6 +18,7 @@ export type ConvaiErrorCode =
   | 'NOT_CONNECTED'
   | 'CHUNK_LOAD_FAILED'
   | 'NO_USABLE_TRANSPORT'
+  | 'MICROPHONE_UNAVAILABLE'
   | 'ABORTED';
 
 export interface ConvaiErrorOptions {

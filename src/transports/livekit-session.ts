@@ -32,6 +32,8 @@ export class LiveKitSession implements TransportSession {
   private micEnabled: boolean;
   private closing = false;
   private readonly audioElements = new Set<HTMLMediaElement>();
+  /** Engines this session's room used; see `releaseLeakedPeerConnections`. */
+  private readonly engines = new Set<Room['engine']>();
 
   constructor(
     private readonly onMessage: (payload: Uint8Array) => void,
@@ -61,6 +63,7 @@ export class LiveKitSession implements TransportSession {
     const room = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
     this.room = room;
     this.wire(room);
+    this.engines.add(room.engine);
 
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
@@ -79,18 +82,20 @@ export class LiveKitSession implements TransportSession {
     });
     const rtcConfig: RTCConfiguration = { iceTransportPolicy: this.options.iceTransportPolicy };
     if (this.options.iceServers) rtcConfig.iceServers = [...this.options.iceServers];
+    const connecting = room.connect(target.roomUrl, target.token, {
+      autoSubscribe: true,
+      rtcConfig,
+      // one initial attempt: the negotiator, not LiveKit, decides what to try next
+      maxRetries: 0,
+      peerConnectionTimeout: options.timeoutMs,
+      websocketTimeout: options.timeoutMs,
+    });
+    // a connect we stopped waiting for may still create a peer connection; release it when it settles
+    connecting.catch(async () => {
+      if (this.closing) await this.releaseLeakedPeerConnections();
+    });
     try {
-      await Promise.race([
-        room.connect(target.roomUrl, target.token, {
-          autoSubscribe: true,
-          rtcConfig,
-          // one initial attempt: the negotiator, not LiveKit, decides what to try next
-          maxRetries: 0,
-          peerConnectionTimeout: options.timeoutMs,
-          websocketTimeout: options.timeoutMs,
-        }),
-        cancelled,
-      ]);
+      await Promise.race([connecting, cancelled]);
       if (this.micEnabled) await room.localParticipant.setMicrophoneEnabled(true);
     } catch (error) {
       await this.disconnect();
@@ -158,7 +163,24 @@ export class LiveKitSession implements TransportSession {
     } catch {
       // disconnect must never throw; the room is gone either way
     }
+    this.engines.add(room.engine);
+    await this.releaseLeakedPeerConnections();
     room.removeAllListeners();
+  }
+
+  /**
+   * livekit-client 2.23 creates the publisher RTCPeerConnection before the signal
+   * join (the offer rides in the join request), but when the join fails (a 401, an
+   * unreachable server, a timeout) `RTCEngine.close()` returns early because the
+   * engine still counts as closed (`_isClosed` only turns false after a join
+   * response), and `Room` swaps in a new engine: the peer connection is never
+   * closed. Closing the peer connections of every engine we saw plugs that leak;
+   * `cleanupPeerConnections` is idempotent.
+   */
+  private async releaseLeakedPeerConnections(): Promise<void> {
+    for (const engine of this.engines) {
+      if (engine?.pcManager) await engine.cleanupPeerConnections().catch(() => undefined);
+    }
   }
 }
 

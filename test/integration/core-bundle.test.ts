@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Options } from 'tsup';
-import config from '../../tsup.config.js';
+import config, { keepWebSocketLazyInCjs } from '../../tsup.config.js';
 import { pipecatMarkersIn, staticGraph } from '../support/bundle-graph.js';
 
 let out: string;
@@ -12,7 +12,15 @@ let out: string;
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'core-bundle-'));
   const base = (Array.isArray(config) ? config[0] : config) as Options;
-  await build({ ...base, outDir: out, dts: false, sourcemap: false, silent: true, config: false });
+  await build({
+    ...base,
+    outDir: out,
+    dts: false,
+    sourcemap: false,
+    silent: true,
+    config: false,
+    onSuccess: () => keepWebSocketLazyInCjs(out),
+  });
   return () => rm(out, { recursive: true, force: true });
 }, 120_000);
 

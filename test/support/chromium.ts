@@ -10,6 +10,8 @@ export interface LaunchOptions {
   readonly args?: readonly string[];
   /** IPs (besides 127.0.0.1) that host resolution must leave alone, e.g. a TURN host in a netns. */
   readonly excludeHosts?: readonly string[];
+  /** Another binary or wrapper script, e.g. one that runs Chromium in a netns (test/support/netns.ts). */
+  readonly executablePath?: string;
 }
 
 export interface LaunchedBrowser {
@@ -26,7 +28,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   const home = await mkdtemp(join(tmpdir(), 'chromium-home-'));
   const exclude = ['127.0.0.1', ...(options.excludeHosts ?? [])].map((h) => `EXCLUDE ${h}`).join(' , ');
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     env: { ...process.env, HOME: home },
     args: [

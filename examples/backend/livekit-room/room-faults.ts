@@ -1,0 +1,25 @@
+import type { IceServerConfig } from './signal-codec.js';
+
+/** Faults a test can switch on, to see how the client copes. All off by default. */
+export interface RoomFaults {
+  /** Close the server's peer connection this long after the join. */
+  dropPeerAfterMs?: number;
+  /** Close the signalling socket (code 1011) this long after the join. */
+  closeSignalAfterMs?: number;
+  /** Never answer offers: the client's connect waits for a PC that never comes. */
+  withholdAnswer?: boolean;
+  /** Leave every `turn:...?transport=tcp` / `turns:` URL out of the join response. */
+  omitTurnTcp?: boolean;
+}
+
+/** The join response's ICE servers without TURN over TCP or TLS (`omitTurnTcp`). */
+export function withoutTcpTurn(servers: readonly IceServerConfig[]): IceServerConfig[] {
+  return servers
+    .map((s) => ({
+      ...s,
+      urls: (typeof s.urls === 'string' ? [s.urls] : [...s.urls]).filter(
+        (u) => !/^turns:/i.test(u) && !/transport=tcp/i.test(u),
+      ),
+    }))
+    .filter((s) => s.urls.length > 0);
+}

@@ -1,0 +1,112 @@
+import { parseCandidate, toServerTransport } from '../candidate.js';
+import { closePeer, type ProbePeerConnectionConstructor } from '../peer.js';
+import type { CandidateInfo, ServerOutcome, ServerResult } from '../types.js';
+import type { ProbeTarget } from '../validate.js';
+
+export interface GatherServerOptions {
+  readonly ctor: ProbePeerConnectionConstructor;
+  /** Undefined: the host-only gatherer (no server). */
+  readonly target: ProbeTarget | undefined;
+  /** Fires when gathering for this server must stop. */
+  readonly signal: AbortSignal;
+  /** Outcome to record when stopped by `signal` with nothing decisive. */
+  readonly stoppedAs: () => ServerOutcome;
+  readonly onCandidate: (url: string, candidate: CandidateInfo) => void;
+  readonly redact: (text: string) => string;
+}
+
+/** STUN "Unauthorized" (RFC 8489 section 14.8): wrong TURN username or credential. */
+const UNAUTHORIZED = 401;
+/** libwebrtc's code for "no answer from the server" (w3c webrtc-pc, RTCPeerConnectionIceErrorEvent). */
+const UNREACHABLE = 701;
+
+/**
+ * Gathers from one URL in its own peer connection, so every candidate and every error
+ * belongs to that URL whatever the stack reports (werift has no `event.url`, and uses only the
+ * first STUN and first TURN server of a list). Settles on the first decisive candidate,
+ * on an auth error, at the end of gathering, or when `signal` fires: never waits for a stack's
+ * own gathering timeout (Chromium ~40 s, werift 5 s, RIG.md).
+ */
+export function gatherServer(options: GatherServerOptions): Promise<ServerResult> {
+  const { target } = options;
+  const kind: ServerResult['kind'] = target ? (target.parsed.scheme.startsWith('turn') ? 'turn' : 'stun') : 'host';
+  const url = target ? target.url : 'host';
+  const transport = target ? target.parsed.transport : 'udp';
+  const wanted = kind === 'turn' ? 'relay' : kind === 'stun' ? 'srflx' : 'host';
+  const started = Date.now();
+  const candidates: CandidateInfo[] = [];
+  const errors: { code: number; text: string }[] = [];
+  let firstUsefulMs: number | undefined;
+
+  if (options.signal.aborted) {
+    return Promise.resolve({ serverIndex: target ? target.serverIndex : -1, url, kind, transport, outcome: options.stoppedAs(), candidates, errors, durationMs: 0 });
+  }
+  return new Promise<ServerResult>((resolve) => {
+    let settled = false;
+    const pc = new options.ctor({
+      iceServers: target
+        ? [{ urls: target.url, ...(target.username === undefined ? {} : { username: target.username }), ...(target.credential === undefined ? {} : { credential: target.credential }) }]
+        : [],
+      // relay-only for TURN keeps host/srflx noise out of a TURN server's result
+      iceTransportPolicy: kind === 'turn' ? 'relay' : 'all',
+    });
+    const settle = (outcome: ServerOutcome): void => {
+      if (settled) return;
+      settled = true;
+      options.signal.removeEventListener('abort', onStop);
+      pc.onicecandidate = null;
+      pc.onicecandidateerror = null;
+      void closePeer(pc);
+      resolve({
+        serverIndex: target ? target.serverIndex : -1,
+        url,
+        kind,
+        transport,
+        outcome,
+        candidates,
+        errors,
+        ...(firstUsefulMs === undefined ? {} : { firstUsefulMs }),
+        durationMs: Date.now() - started,
+      });
+    };
+    const onStop = (): void => settle(options.stoppedAs());
+    const ended = (): void => {
+      if (errors.some((e) => e.code === UNAUTHORIZED)) settle('auth-failed');
+      else if (errors.some((e) => e.code === UNREACHABLE)) settle('unreachable');
+      else if (kind === 'stun' && candidates.length > 0) settle('no-srflx');
+      else settle('no-candidates');
+    };
+    pc.onicecandidate = (event) => {
+      const line = event.candidate?.candidate;
+      if (!line) {
+        ended();
+        return;
+      }
+      const relayProtocol = toServerTransport(event.candidate?.relayProtocol) ?? transport;
+      const info = parseCandidate(line, Date.now() - started, relayProtocol);
+      if (!info) return;
+      candidates.push(info);
+      options.onCandidate(url, info);
+      if (info.type === wanted) {
+        firstUsefulMs = info.atMs;
+        settle('ok');
+      }
+    };
+    pc.onicecandidateerror = (event) => {
+      const code = typeof event.errorCode === 'number' ? event.errorCode : 0;
+      errors.push({ code, text: options.redact(String(event.errorText ?? '')) });
+      // one server per peer connection: its 401 is final, a retry would only repeat it
+      if (code === UNAUTHORIZED && kind === 'turn') settle('auth-failed');
+      else if (code === UNREACHABLE) settle('unreachable');
+    };
+    options.signal.addEventListener('abort', onStop, { once: true });
+    // an m-line is needed for anything to be gathered; a data channel is the cheapest one
+    pc.createDataChannel('probe');
+    pc.createOffer()
+      .then((offer) => (settled ? undefined : pc.setLocalDescription(offer)))
+      .catch((error: unknown) => {
+        errors.push({ code: 0, text: options.redact(error instanceof Error ? error.message : String(error)) });
+        settle('no-candidates');
+      });
+  });
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { isConfigError } from '../src/errors/config-error.js';
+import { formatReport } from './format-report.js';
+import { probe } from './probe.js';
+import type { ProbeProgressEvent } from './types.js';
+import { weriftPeerConnection, type WeriftPeerConnectionClass } from './werift-adapter.js';
+
+const USAGE = `Usage: convai-transport probe --ice-server URL[,USERNAME,CREDENTIAL]... [options]
+
+Checks whether WebRTC (through your STUN/TURN servers) or a WebSocket works from this machine.
+
+Options:
+  --ice-server URL[,USER,CRED]  A STUN/TURN URL, repeatable. The credential may also come from
+                                the environment: CONVAI_TURN_CREDENTIAL (keeps it out of \`ps\`).
+  --ws-url URL                  Also check this WebSocket answers a text message.
+  --deadline MS                 Upper bound for the probe (default 3000).
+  --policy relay|all            ICE transport policy of the session (default relay).
+  --bind ADDRESS                Gather host candidates on this IPv4 address only.
+  --quick                       Stop at the first usable path (default: test every server).
+  --no-connectivity             Skip the relay connectivity check.
+  --json                        Print the report as JSON (progress still goes to stderr).
+Exit code: 0 when WebRTC or the WebSocket works, 1 when nothing does, 2 on bad input.`;
+
+function parseServer(value: string, index: number): RTCIceServer {
+  const [urls = '', username, credential] = value.split(',');
+  const cred = credential ?? (username !== undefined ? process.env['CONVAI_TURN_CREDENTIAL'] : undefined);
+  if (username !== undefined && cred === undefined) {
+    throw new Error(`--ice-server #${index + 1}: a username was given without a credential (add ,CREDENTIAL or set CONVAI_TURN_CREDENTIAL).`);
+  }
+  return { urls, ...(username === undefined ? {} : { username }), ...(cred === undefined ? {} : { credential: cred }) };
+}
+
+function describe(event: ProbeProgressEvent): string | undefined {
+  const t = `+${String(event.elapsedMs).padStart(5)} ms`;
+  if (event.type === 'check') return `${t} ${event.check}: ${event.status}`;
+  if (event.type === 'candidate') return `${t}   ${event.url}: ${event.candidate.type} ${event.candidate.protocol} ${event.candidate.address}:${event.candidate.port}`;
+  if (event.type === 'server') return `${t}   ${event.result.url}: ${event.result.outcome}`;
+  return `${t} verdict: ${event.verdict}`;
+}
+
+/** Loads werift only here: the library itself never depends on a Node WebRTC stack. */
+async function loadWerift(): Promise<WeriftPeerConnectionClass> {
+  try {
+    const werift = (await import('werift')) as unknown as { RTCPeerConnection: WeriftPeerConnectionClass };
+    return werift.RTCPeerConnection;
+  } catch {
+    throw new Error('The probe CLI needs werift (a WebRTC stack for Node): npm i werift');
+  }
+}
+
+async function loadWebSocket(): Promise<typeof WebSocket | undefined> {
+  if (typeof globalThis.WebSocket === 'function') return globalThis.WebSocket;
+  try {
+    return ((await import('ws')) as unknown as { WebSocket: typeof WebSocket }).WebSocket;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        'ice-server': { type: 'string', multiple: true },
+        'ws-url': { type: 'string' },
+        deadline: { type: 'string' },
+        policy: { type: 'string' },
+        bind: { type: 'string' },
+        quick: { type: 'boolean' },
+        'no-connectivity': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] !== 'probe') {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const iceServers = (values['ice-server'] ?? []).map(parseServer);
+    const deadline = values.deadline === undefined ? undefined : Number(values.deadline);
+    const Werift = await loadWerift();
+    const report = await probe({
+      iceServers,
+      ...(values.policy === undefined ? {} : { iceTransportPolicy: values.policy as 'relay' }),
+      ...(deadline === undefined ? {} : { deadlineMs: deadline }),
+      ...(values['ws-url'] === undefined ? {} : { wsUrl: values['ws-url'] }),
+      connectivityCheck: !values['no-connectivity'],
+      thorough: !values.quick,
+      signal: controller.signal,
+      RTCPeerConnection: weriftPeerConnection(Werift, values.bind === undefined ? {} : { bindAddress: values.bind }),
+      ...(values['ws-url'] === undefined ? {} : { WebSocket: await loadWebSocket() }),
+      onProgress: (event) => {
+        const line = describe(event);
+        if (line) process.stderr.write(`${line}\n`);
+      },
+    } as Parameters<typeof probe>[0]);
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+    return report.verdict === 'none' ? 1 : 0;
+  } catch (error) {
+    const field = isConfigError(error) ? ` (field ${error.field})` : '';
+    process.stderr.write(`error${field}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+// run when executed, not when imported by a test
+const invoked = process.argv[1] ?? '';
+if (/cli\.(c?js|ts)$/.test(invoked)) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    // werift keeps sockets with timers around after close(); do not wait for them
+    setTimeout(() => process.exit(code), 50).unref();
+  });
+}

@@ -1,0 +1,189 @@
+/** What the network allows, as the negotiator needs it. */
+export type ProbeVerdict = 'webrtc' | 'webrtc-relay-tcp' | 'websocket' | 'none';
+
+/** Stable reason codes: match on these, never on the text of `formatReport`. */
+export type ProbeReasonCode =
+  | 'NO_RTCPEERCONNECTION'
+  | 'NO_ICE_SERVERS'
+  | 'UDP_BLOCKED'
+  | 'TURN_AUTH_FAILED'
+  | 'TURN_UNREACHABLE'
+  | 'TURN_TCP_ONLY'
+  | 'STUN_TIMEOUT'
+  | 'NO_RELAY_CANDIDATES'
+  | 'CONNECTIVITY_FAILED'
+  | 'WS_HANG'
+  | 'WS_FAILED'
+  | 'ABORTED';
+
+export type CheckName = 'capability' | 'ice-gathering' | 'connectivity' | 'websocket';
+export type CheckStatus = 'idle' | 'running' | 'success' | 'failed' | 'skipped' | 'aborted';
+
+/** One check as the report shows it. `data` is typed per check. */
+export interface CheckResult<T> {
+  readonly name: CheckName;
+  readonly status: CheckStatus;
+  /** Milliseconds from the start of the probe to the start of this check. */
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+  readonly data: T;
+  /** Why it failed, for people (credentials redacted). */
+  readonly error?: string;
+}
+
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+/** How the client reaches the server: UDP, TCP or TLS (`turns:`). */
+export type ServerTransport = 'udp' | 'tcp' | 'tls';
+
+export interface CandidateInfo {
+  readonly type: CandidateType;
+  /** Transport of the candidate itself (a relayed address is UDP even over TURN/TCP). */
+  readonly protocol: 'udp' | 'tcp';
+  readonly address: string;
+  readonly port: number;
+  /** For relay candidates: client-to-TURN transport (from Chromium's `relayProtocol`, else the URL). */
+  readonly relayProtocol?: ServerTransport;
+  /** Milliseconds since this server's gathering started. */
+  readonly atMs: number;
+}
+
+/**
+ * - `ok`: the server answered with the candidate it exists for (srflx, relay, host).
+ * - `no-srflx`: gathering ended with host candidates but no srflx. Ambiguous on a host
+ *   without NAT: libwebrtc drops a srflx equal to the host candidate (RIG.md).
+ * - `no-candidates`: gathering ended with nothing at all (e.g. UDP disabled by policy).
+ * - `auth-failed`: TURN answered 401 (wrong username or credential).
+ * - `unreachable`: the stack reported error 701 (no answer from the server).
+ * - `timeout`: nothing decisive before the probe's deadline.
+ * - `cancelled`: not needed any more (an earlier verdict) or aborted.
+ */
+export type ServerOutcome =
+  | 'ok'
+  | 'no-srflx'
+  | 'no-candidates'
+  | 'auth-failed'
+  | 'unreachable'
+  | 'timeout'
+  | 'cancelled';
+
+export interface ServerResult {
+  /** Index into `ProbeOptions.iceServers`; -1 for the host-only gatherer. */
+  readonly serverIndex: number;
+  /** The URL, credentials never included. `host` for the host-only gatherer. */
+  readonly url: string;
+  readonly kind: 'stun' | 'turn' | 'host';
+  readonly transport: ServerTransport;
+  readonly outcome: ServerOutcome;
+  readonly candidates: readonly CandidateInfo[];
+  /** `icecandidateerror` events: STUN/TURN error code and text. */
+  readonly errors: readonly { readonly code: number; readonly text: string }[];
+  /** Time to the first decisive candidate, if any. */
+  readonly firstUsefulMs?: number;
+  readonly durationMs: number;
+}
+
+export interface CapabilityData {
+  readonly rtcPeerConnection: boolean;
+}
+
+export interface GatheringData {
+  readonly policy: 'relay' | 'all';
+  readonly servers: readonly ServerResult[];
+  /** True when gathering stopped early because the best possible result was in. */
+  readonly early: boolean;
+}
+
+export interface ConnectivityData {
+  readonly ok: boolean;
+  /** Which relay class was tested: the best that gathering found. */
+  readonly via: 'udp' | 'tcp' | 'none';
+  /** Round trip of one data-channel message, once connected. */
+  readonly rttMs?: number;
+  /** From creating the peer connections to the data channel opening. */
+  readonly setupMs?: number;
+  readonly iceState?: string;
+}
+
+export interface WebSocketData {
+  /** `wsUrl` with credential-bearing query parameters redacted. */
+  readonly url: string;
+  /** `answered`: a message came back; `hang`: opened but silent; `failed`: never opened or closed early. */
+  readonly outcome: 'answered' | 'hang' | 'failed' | 'cancelled';
+  readonly openMs?: number;
+  readonly answerMs?: number;
+  readonly closeCode?: number;
+}
+
+export interface ProbeReport {
+  readonly verdict: ProbeVerdict;
+  readonly reasons: readonly ProbeReasonCode[];
+  readonly policy: 'relay' | 'all';
+  /** ISO time the probe started. */
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly deadlineMs: number;
+  readonly checks: {
+    readonly capability: CheckResult<CapabilityData>;
+    readonly gathering: CheckResult<GatheringData>;
+    readonly connectivity: CheckResult<ConnectivityData>;
+    readonly websocket?: CheckResult<WebSocketData>;
+  };
+}
+
+export type ProbeProgressEvent =
+  | { readonly type: 'check'; readonly check: CheckName; readonly status: CheckStatus; readonly elapsedMs: number }
+  | {
+      readonly type: 'candidate';
+      readonly url: string;
+      readonly candidate: CandidateInfo;
+      readonly elapsedMs: number;
+    }
+  | { readonly type: 'server'; readonly result: ServerResult; readonly elapsedMs: number }
+  | { readonly type: 'verdict'; readonly verdict: ProbeVerdict; readonly reasons: readonly ProbeReasonCode[]; readonly elapsedMs: number };
+
+export interface ProbeOptions {
+  /**
+   * STUN and TURN servers to test, one gatherer per URL. Always explicit: there is no default
+   * list, so a probe never talks to a server you did not name.
+   * @example [{ urls: 'turn:turn.example.com:3478?transport=udp', username: 'u', credential: 'p' }]
+   */
+  readonly iceServers: readonly RTCIceServer[];
+  /**
+   * The policy the session will use: with `'relay'` only a working TURN relay makes WebRTC usable
+   * (a srflx candidate proves nothing); with `'all'` srflx and host candidates count too.
+   * @default 'relay'
+   */
+  readonly iceTransportPolicy?: 'relay' | 'all';
+  /**
+   * Upper bound for the WebRTC part (gathering + connectivity) and for the WebSocket check.
+   * @default 3000
+   */
+  readonly deadlineMs?: number;
+  /** Connect two local peer connections through the relay and echo a message. @default true */
+  readonly connectivityCheck?: boolean;
+  /**
+   * Also check that a WebSocket to this URL opens and answers a text message.
+   * @example 'wss://api.example.com/probe/ws'
+   */
+  readonly wsUrl?: string;
+  /**
+   * Keep gathering from every server until each one settles or the deadline fires, and finish the
+   * WebSocket check even when WebRTC works. For diagnostics; the negotiator wants the early verdict.
+   * @default false
+   */
+  readonly thorough?: boolean;
+  /** Cancels every check; the probe then resolves at once with reason `ABORTED`. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: ProbeProgressEvent) => void;
+  /** Injectable (werift in Node). @default globalThis.RTCPeerConnection */
+  readonly RTCPeerConnection?: typeof RTCPeerConnection;
+  /** Injectable (`ws` in Node). @default globalThis.WebSocket */
+  readonly WebSocket?: typeof WebSocket;
+}
+
+export const PROBE_DEFAULTS = {
+  iceTransportPolicy: 'relay',
+  deadlineMs: 3_000,
+  connectivityCheck: true,
+  thorough: false,
+} as const;

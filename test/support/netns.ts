@@ -1,0 +1,124 @@
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_PATH } from './chromium.js';
+
+export type DroppedProtocol = 'udp' | 'tcp';
+
+export interface NetnsOptions {
+  /**
+   * Protocols silently dropped on the veth in both directions (an nft `netdev` table: no
+   * ICMP, no EPERM, like a real firewall; RIG.md "Blocking UDP for real"). @default ['udp']
+   */
+  readonly drop?: readonly DroppedProtocol[];
+}
+
+export interface Netns {
+  readonly name: string;
+  /** Address on the root side: run coturn and backends here. */
+  readonly rootIp: string;
+  /** The client's address inside the namespace. */
+  readonly nsIp: string;
+  /** A shell script that runs Chromium inside the namespace: use as playwright's `executablePath`. */
+  readonly chromiumPath: string;
+  /** Spawns a command inside the namespace (e.g. a werift probe in a child Node process). */
+  spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  close(): Promise<void>;
+}
+
+const live = new Set<() => void>();
+let exitHookInstalled = false;
+
+function run(args: readonly string[]): void {
+  execFileSync(args[0]!, args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function quiet(args: readonly string[]): void {
+  try {
+    run(args);
+  } catch {
+    // teardown is best effort: the thing may already be gone
+  }
+}
+
+/**
+ * A network namespace joined to the root namespace by a veth pair on a private /30
+ * (10.200.X.0/30, X random so parallel runs do not clash). The client side gets a guard rule
+ * dropping anything not bound for loopback or the /30, so nothing leaves the pair. Needs root.
+ * Torn down by `close()`, and on process exit if a test forgets.
+ */
+export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
+  const id = Math.floor(Math.random() * 0xfff).toString(16).padStart(3, '0');
+  const octet = 1 + Math.floor(Math.random() * 250);
+  const name = `cvprobe-${process.pid}-${id}`;
+  const table = `cvprobe_${id}`;
+  const rootDev = `cvp${id}r`;
+  const nsDev = `cvp${id}n`;
+  const rootIp = `10.200.${octet}.1`;
+  const nsIp = `10.200.${octet}.2`;
+  const subnet = `10.200.${octet}.0/30`;
+  const dir = await mkdtemp(join(tmpdir(), 'netns-'));
+
+  const teardown = (): void => {
+    quiet(['nft', 'delete', 'table', 'netdev', table]);
+    quiet(['ip', 'netns', 'del', name]);
+    quiet(['ip', 'link', 'del', rootDev]);
+  };
+  live.add(teardown);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const t of live) t();
+    });
+  }
+  try {
+    run(['ip', 'netns', 'add', name]);
+    run(['ip', 'link', 'add', rootDev, 'type', 'veth', 'peer', 'name', nsDev]);
+    run(['ip', 'link', 'set', nsDev, 'netns', name]);
+    run(['ip', 'addr', 'add', `${rootIp}/30`, 'dev', rootDev]);
+    run(['ip', 'link', 'set', rootDev, 'up']);
+    run(['ip', '-n', name, 'addr', 'add', `${nsIp}/30`, 'dev', nsDev]);
+    run(['ip', '-n', name, 'link', 'set', nsDev, 'up']);
+    run(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
+    const drops = (options.drop ?? ['udp']).map((p) => `meta l4proto ${p} drop;`).join(' ');
+    // egress + ingress on the root end of the veth: both directions, silently
+    execFileSync('nft', ['-f', '-'], {
+      input:
+        `table netdev ${table} {\n` +
+        `  chain eg { type filter hook egress device "${rootDev}" priority 0; ${drops} }\n` +
+        `  chain in { type filter hook ingress device "${rootDev}" priority 0; ${drops} }\n` +
+        `}\n`,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    execFileSync('ip', ['netns', 'exec', name, 'nft', '-f', '-'], {
+      input:
+        'table inet guard {\n' +
+        '  chain out { type filter hook output priority 0; policy drop;\n' +
+        `    oifname "lo" accept; ip daddr ${subnet} accept; }\n` +
+        '}\n',
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    const chromiumPath = join(dir, 'chromium-in-netns.sh');
+    await writeFile(chromiumPath, `#!/bin/sh\nexec ip netns exec ${name} ${CHROMIUM_PATH} "$@"\n`);
+    await chmod(chromiumPath, 0o755);
+    return {
+      name,
+      rootIp,
+      nsIp,
+      chromiumPath,
+      spawn: (command, args, spawnOptions = {}) => spawn('ip', ['netns', 'exec', name, command, ...args], spawnOptions),
+      close: async () => {
+        teardown();
+        live.delete(teardown);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    teardown();
+    live.delete(teardown);
+    await rm(dir, { recursive: true, force: true });
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`netns setup failed (needs root, ip, nft): ${stderr || String(error)}`);
+  }
+}
