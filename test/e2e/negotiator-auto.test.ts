@@ -1,0 +1,170 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedBrowser } from '../support/chromium.js';
+import { startPageServer, type PageServer } from '../support/page-server.js';
+import { startCoturn, type Coturn } from '../support/coturn.js';
+import { startBackend, type Backend } from '../../examples/backend/server.js';
+import { createLiveKitRoom, type LiveKitRoomService } from '../../examples/backend/livekit-room/index.js';
+import { createPipecatBot, type PipecatBot } from '../../examples/backend/pipecat-bot.js';
+import type { RunOutcome } from './pages/negotiator-page.js';
+
+/**
+ * transport: 'auto' end to end: real Chromium, real coturn, the local backend's
+ * LiveKit room (werift) and Pipecat bot. The page is bundled with code splitting, so
+ * the WebSocket module is a chunk the browser must request: the network log shows
+ * whether the fallback was loaded.
+ */
+
+const API_KEY = 'sk-negotiator-e2e-0123456789';
+let turn: Coturn;
+let pages: PageServer;
+let backend: Backend;
+let room: LiveKitRoomService;
+let bot: PipecatBot;
+let turnTcpForProbe = true;
+
+beforeAll(async () => {
+  turn = await startCoturn();
+  pages = await startPageServer({ entries: { app: 'test/e2e/pages/negotiator-page.ts' } });
+  const iceServers = [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], username: turn.username, credential: turn.password }];
+  room = createLiveKitRoom({ apiKey: 'lk-key', apiSecret: 'lk-secret-that-is-long-enough-0123456789', iceServers });
+  bot = createPipecatBot();
+  backend = await startBackend({
+    apiKey: API_KEY,
+    services: [room, bot],
+    // the probe's servers, as `/connect` returns them; a test may withhold TURN/TCP
+    get iceServers() {
+      return turnTcpForProbe
+        ? iceServers
+        : [{ urls: [turn.turnUdpUrl], username: turn.username, credential: turn.password }];
+    },
+  });
+});
+
+afterAll(async () => {
+  await backend?.stop();
+  await pages?.stop();
+  await turn?.stop();
+});
+
+let browser: LaunchedBrowser | undefined;
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+  room.faults.omitTurnTcp = false;
+  room.faults.withholdAnswer = false;
+  turnTcpForProbe = true;
+});
+
+async function openPage(args: string[] = []): Promise<Page> {
+  browser = await launchChromium({ args });
+  const page = await browser.browser.newPage();
+  await page.goto(pages.url);
+  await page.waitForFunction(() => window.negReady === true);
+  return page;
+}
+
+const websocketChunkRequests = (): string[] => pages.requests.filter((p) => /\/websocket-[\w-]+\.js$/.test(p));
+
+function run(page: Page, config: Record<string, unknown> = {}, transport?: 'auto' | 'livekit' | 'websocket'): Promise<RunOutcome> {
+  return page.evaluate(
+    ([c, t]) => window.neg.run(c as never, t ? { transport: t as never } : {}),
+    [
+      {
+        apiKey: API_KEY,
+        characterId: 'char-e2e',
+        url: backend.url,
+        backendRetries: 0,
+        connectTimeoutMs: 8_000,
+        negotiation: { cache: false, probeDeadlineMs: 1_500 },
+        ...config,
+      },
+      transport,
+    ] as const,
+  );
+}
+
+describe('negotiator in Chromium', () => {
+  it('healthy network: picks LiveKit, converses, and never requests the WebSocket chunk', async () => {
+    const page = await openPage();
+    const before = websocketChunkRequests().length;
+    const outcome = await run(page);
+    expect(outcome).toMatchObject({ ok: true, transport: 'livekit', verdict: 'webrtc' });
+    expect(outcome.phases).toEqual(['probing', 'verdict', 'connecting', 'connected']);
+    expect(await page.evaluate(() => window.neg.converse('hello over webrtc'))).toBe('You said: hello over webrtc');
+    expect(websocketChunkRequests().length).toBe(before);
+    // one LiveKit session on the backend, none on the bot: healthy networks pay nothing extra
+    await page.evaluate(() => window.neg.disconnect());
+    expect(await page.evaluate(() => window.neg.peerConnections().open)).toBe(0);
+  });
+
+  it('UDP blocked in the browser, no TURN/TCP: falls back, loads the chunk, converses over WebSocket', async () => {
+    turnTcpForProbe = false;
+    room.faults.omitTurnTcp = true;
+    const page = await openPage(['--webrtc-ip-handling-policy=disable_non_proxied_udp']);
+    const before = websocketChunkRequests().length;
+    const outcome = await run(page);
+    expect(outcome).toMatchObject({ ok: true, transport: 'websocket', verdict: 'websocket' });
+    expect(outcome.reasons).toContain('UDP_BLOCKED');
+    // a correctness bound, not a speed target: decided at the deadline, not at the
+    // stack's own give-up (Chromium: ~40 s)
+    expect(outcome.timings?.['probeMs']).toBeLessThan(1_500 + 5_000);
+    expect(outcome.phases).toEqual(['probing', 'verdict', 'loading-fallback', 'connecting', 'connected']);
+    expect(websocketChunkRequests().length).toBe(before + 1);
+    expect(await page.evaluate(() => window.neg.converse('hello over websocket'))).toBe('You said: hello over websocket');
+    // the probe's peer connections are all closed
+    expect(await page.evaluate(() => window.neg.peerConnections().open)).toBe(0);
+    await page.evaluate(() => window.neg.disconnect());
+  });
+
+  it('UDP blocked, TURN/TCP offered: stays on WebRTC over the TCP relay', async () => {
+    const page = await openPage(['--webrtc-ip-handling-policy=disable_non_proxied_udp']);
+    const outcome = await run(page);
+    expect(outcome).toMatchObject({ ok: true, transport: 'livekit', verdict: 'webrtc-relay-tcp' });
+    expect(await page.evaluate(() => window.neg.converse('tcp relay'))).toBe('You said: tcp relay');
+    await page.evaluate(() => window.neg.disconnect());
+  });
+
+  it('good probe, LiveKit connect fails: falls back once, resumes the session, says why', async () => {
+    room.faults.withholdAnswer = true;
+    const page = await openPage();
+    const outcome = await run(page, { connectTimeoutMs: 3_000 });
+    expect(outcome).toMatchObject({ ok: true, transport: 'websocket', verdict: 'webrtc' });
+    expect(outcome.fallback?.from).toBe('livekit');
+    expect(['CONNECT_TIMEOUT', 'CONNECT_FAILED']).toContain(outcome.fallback?.code);
+    expect(outcome.reasons).toContain('LIVEKIT_CONNECT_FAILED');
+    expect(outcome.phases).toEqual(['probing', 'verdict', 'connecting', 'fallback', 'loading-fallback', 'connecting', 'connected']);
+    // the WebSocket session resumed the id the LiveKit answer created
+    const livekitRooms = room.stats().sessions.map((s) => s.roomName);
+    expect(outcome.characterSessionId).toBeTruthy();
+    expect(livekitRooms).toContain(`convai-${outcome.characterSessionId}`);
+    expect(bot.sessions.at(-1)?.id).toBe(outcome.characterSessionId);
+    expect(await page.evaluate(() => window.neg.converse('after fallback'))).toBe('You said: after fallback');
+    expect(await page.evaluate(() => window.neg.peerConnections().open)).toBe(0);
+    await page.evaluate(() => window.neg.disconnect());
+  });
+
+  it('forced websocket through connectConvai needs no side-effect import', async () => {
+    const page = await openPage();
+    const outcome = await run(page, {}, 'websocket');
+    expect(outcome).toMatchObject({ ok: true, transport: 'websocket', reasons: ['FORCED'] });
+    expect(outcome.phases).toEqual(['loading-fallback', 'connecting', 'connected']);
+    expect(await page.evaluate(() => window.neg.converse('forced'))).toBe('You said: forced');
+    await page.evaluate(() => window.neg.disconnect());
+  });
+
+  it('ConvaiClient used directly with websocket and nothing imported: the exact seed error, no network call', async () => {
+    const page = await openPage();
+    const before = { ...backend.connectCount };
+    const outcome = await page.evaluate(
+      (c) => window.neg.connectDirect(c as never),
+      { apiKey: API_KEY, characterId: 'c', url: backend.url, transport: 'websocket' },
+    );
+    expect(outcome).toEqual({
+      ok: false,
+      code: 'WEBSOCKET_NOT_REGISTERED',
+      message: "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/websocket'` before calling connect().",
+    });
+    expect(backend.connectCount).toEqual(before);
+  });
+});

@@ -1,0 +1,112 @@
+import { connectConvai, ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../../src/index.js';
+import type { ConnectConvaiOptions } from '../../../src/index.js';
+
+/**
+ * Test page for the negotiator: a real ConvaiClient driven by `connectConvai` in
+ * Chromium. RTCPeerConnections are counted by wrapping the constructor, so tests can
+ * prove that the probe and a failed LiveKit attempt leave none open.
+ */
+
+const created: RTCPeerConnection[] = [];
+const Native = globalThis.RTCPeerConnection;
+if (Native) {
+  globalThis.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      created.push(this);
+    }
+  };
+}
+
+let client: ConvaiClient | undefined;
+const messages: InboundMessage[] = [];
+const phases: string[] = [];
+
+export interface RunOutcome {
+  readonly ok: boolean;
+  readonly transport?: string;
+  readonly reasons?: readonly string[];
+  readonly verdict?: string;
+  readonly fallback?: { readonly from: string; readonly code: string };
+  readonly fromCache?: boolean;
+  readonly timings?: Record<string, number>;
+  readonly characterSessionId?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly phases: readonly string[];
+  readonly elapsedMs: number;
+}
+
+async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOptions, 'transport'> = {}): Promise<RunOutcome> {
+  const started = performance.now();
+  phases.length = 0;
+  try {
+    const result = await connectConvai(config, {
+      ...options,
+      onProgress: (e: NegotiationEvent) => phases.push(e.phase),
+    });
+    client = result.client;
+    client.on('message', (m) => messages.push(m));
+    return {
+      ok: true,
+      transport: result.result.transport,
+      reasons: result.result.reasons,
+      ...(result.result.verdict ? { verdict: result.result.verdict } : {}),
+      ...(result.result.fallback ? { fallback: result.result.fallback } : {}),
+      fromCache: result.result.fromCache,
+      timings: { ...result.result.timings },
+      ...(client.characterSessionId ? { characterSessionId: client.characterSessionId } : {}),
+      phases: [...phases],
+      elapsedMs: performance.now() - started,
+    };
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    return { ok: false, ...(e.code ? { code: e.code } : {}), ...(e.message ? { message: e.message } : {}), phases: [...phases], elapsedMs: performance.now() - started };
+  }
+}
+
+/** ConvaiClient used directly (no negotiator entry), to check the seed's contract. */
+async function connectDirect(config: ConvaiClientConfig): Promise<{ ok: boolean; code?: string; message?: string }> {
+  const direct = new ConvaiClient(config);
+  try {
+    await direct.connect();
+    await direct.disconnect();
+    return { ok: true };
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    return { ok: false, ...(e.code ? { code: e.code } : {}), ...(e.message ? { message: e.message } : {}) };
+  }
+}
+
+/** Sends a text and waits for the bot's echo reply. */
+async function converse(text: string, timeoutMs = 10_000): Promise<string | undefined> {
+  if (!client) return undefined;
+  const before = messages.length;
+  await client.sendUserTextMessage(text);
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const reply = messages.slice(before).find((m) => m.type === 'bot-llm-text');
+    if (reply) return (reply.data as { text: string }).text;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
+}
+
+async function disconnect(): Promise<void> {
+  await client?.disconnect();
+  client = undefined;
+}
+
+function peerConnections(): { created: number; open: number } {
+  return { created: created.length, open: created.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length };
+}
+
+const api = { run, connectDirect, converse, disconnect, peerConnections };
+declare global {
+  interface Window {
+    neg: typeof api;
+    negReady: boolean;
+  }
+}
+window.neg = api;
+window.negReady = true;
