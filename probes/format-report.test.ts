@@ -54,8 +54,8 @@ describe('formatReport', () => {
     expect(text).toContain('FAIL turn:turn.example.com:3478?transport=udp (TURN/UDP): timeout, no candidates, 600 ms');
     expect(text).toContain('ok   turn:turn.example.com:3478?transport=tcp (TURN/TCP): ok, relay, after 88 ms');
     expect(text).toContain('(TURN/UDP): auth-failed, no candidates, 40 ms; errors: 401 Unauthorized');
-    // ambiguous on a NAT-less host: a warning, not a failure
-    expect(text).toContain('warn stun:stun.example.com (STUN/UDP): no-srflx, host, 120 ms');
+    // no srflx on a NAT-less host: the server answered
+    expect(text).toContain('ok   stun:stun.example.com (STUN/UDP): no-srflx, host, 120 ms');
   });
 
   it('shows the connectivity RTT and the WebSocket outcome', () => {

@@ -70,9 +70,15 @@ describe('decideVerdict', () => {
     expect(result.reasons).toEqual(expect.arrayContaining(['UDP_BLOCKED', 'NO_RELAY_CANDIDATES']));
   });
 
-  it('does not call a missing srflx with host candidates UDP_BLOCKED (no NAT on loopback)', () => {
-    const result = decideVerdict(input([server('stun', 'udp', 'no-srflx')], { policy: 'all' }));
-    expect(result.reasons).not.toContain('UDP_BLOCKED');
+  it('takes a srflx deduplicated by libwebrtc (no NAT) as a STUN answer under policy all', () => {
+    const result = decideVerdict(input([server('stun', 'udp', 'no-srflx')], { policy: 'all', connectivity: true }));
+    expect(result).toEqual({ verdict: 'webrtc', reasons: [] });
+  });
+
+  it('under policy all, host candidates do not prove UDP when the configured servers were silent', () => {
+    const result = decideVerdict(input([server('host', 'udp', 'ok'), server('stun', 'udp', 'timeout')], { policy: 'all' }));
+    expect(result.verdict).toBe('websocket');
+    expect(result.reasons).toEqual(expect.arrayContaining(['UDP_BLOCKED', 'STUN_TIMEOUT']));
   });
 
   it('does not call UDP blocked when a TURN/UDP server answered 401', () => {

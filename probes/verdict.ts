@@ -19,8 +19,13 @@ export type PathClass = 'udp' | 'tcp' | 'none';
 export function bestClass(servers: readonly ServerResult[], policy: 'relay' | 'all', final: boolean): PathClass {
   const ok = servers.filter((s) => s.outcome === 'ok');
   if (ok.some((s) => s.kind === 'turn' && s.transport === 'udp')) return 'udp';
-  if (policy === 'all' && ok.some((s) => s.kind === 'stun')) return 'udp';
-  if (policy === 'all' && final && ok.some((s) => s.kind === 'host' && s.candidates.some((c) => c.protocol === 'udp'))) {
+  // 'no-srflx' means the STUN transaction ended without error, i.e. the server answered
+  // (libwebrtc then drops a srflx equal to the host candidate): UDP gets through
+  if (policy === 'all' && servers.some((s) => s.kind === 'stun' && (s.outcome === 'ok' || s.outcome === 'no-srflx'))) return 'udp';
+  // host candidates exist even behind a firewall that drops all UDP: they prove something
+  // only when there was no server to ask
+  const noServers = servers.every((s) => s.kind === 'host');
+  if (policy === 'all' && final && noServers && ok.some((s) => s.candidates.some((c) => c.protocol === 'udp'))) {
     return 'udp';
   }
   if (ok.some((s) => s.kind === 'turn' && s.transport !== 'udp')) return 'tcp';
@@ -36,14 +41,13 @@ export interface VerdictInput {
 }
 
 /** Outcomes that say a UDP packet got an answer back. */
-const UDP_ANSWERED = new Set(['ok', 'auth-failed']);
+const UDP_ANSWERED = new Set(['ok', 'auth-failed', 'no-srflx']);
 
 function udpBlocked(servers: readonly ServerResult[]): boolean {
   const udp = servers.filter((s) => s.kind !== 'host' && s.transport === 'udp');
   if (udp.length === 0) return false;
   if (udp.some((s) => UDP_ANSWERED.has(s.outcome))) return false;
-  // 'no-srflx' with host candidates is what a NAT-less loopback gives: not evidence (RIG.md);
-  // 'cancelled' means we stopped asking, so we do not know either
+  // 'cancelled' means we stopped asking, so we do not know
   return udp.every((s) => s.outcome === 'timeout' || s.outcome === 'unreachable' || s.outcome === 'no-candidates');
 }
 

@@ -74,7 +74,7 @@ function renderReport(report: ProbeReport): HTMLElement {
       el('td', { textContent: s.url }),
       el('td', { textContent: s.kind }),
       el('td', { textContent: s.transport }),
-      el('td', { className: s.outcome === 'ok' ? 'ok' : s.outcome === 'no-srflx' || s.outcome === 'cancelled' ? 'warn' : 'bad', textContent: s.outcome }),
+      el('td', { className: s.outcome === 'ok' || s.outcome === 'no-srflx' ? 'ok' : s.outcome === 'cancelled' ? 'warn' : 'bad', textContent: s.outcome }),
       el('td', { textContent: [...new Set(s.candidates.map((c) => c.type))].join(', ') || '-' }),
       el('td', { textContent: `${s.firstUsefulMs ?? s.durationMs} ms` }),
       el('td', { textContent: s.errors.map((e) => `${e.code} ${e.text}`).join('; ') || '-' }),

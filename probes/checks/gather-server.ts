@@ -15,6 +15,8 @@ export interface GatherServerOptions {
   readonly redact: (text: string) => string;
 }
 
+/** A STUN answer takes well under this on any real path; stacks give up later (werift 5 s). */
+const STUN_GIVE_UP_MS = 4_000;
 /** STUN "Unauthorized" (RFC 8489 section 14.8): wrong TURN username or credential. */
 const UNAUTHORIZED = 401;
 /** libwebrtc's code for "no answer from the server" (w3c webrtc-pc, RTCPeerConnectionIceErrorEvent). */
@@ -73,7 +75,9 @@ export function gatherServer(options: GatherServerOptions): Promise<ServerResult
     const ended = (): void => {
       if (errors.some((e) => e.code === UNAUTHORIZED)) settle('auth-failed');
       else if (errors.some((e) => e.code === UNREACHABLE)) settle('unreachable');
-      else if (kind === 'stun' && candidates.length > 0) settle('no-srflx');
+      // werift ends gathering when its STUN transaction gives up (5 s, RIG.md) without an
+      // error event: a late end without srflx is that give-up, not a deduplicated srflx
+      else if (kind === 'stun' && candidates.length > 0) settle(Date.now() - started < STUN_GIVE_UP_MS ? 'no-srflx' : 'timeout');
       else settle('no-candidates');
     };
     pc.onicecandidate = (event) => {

@@ -79,6 +79,17 @@ describe('probe() in Chromium, UDP allowed', () => {
     await page.close();
   });
 
+  it("policy 'all' with STUN only on loopback: the deduplicated srflx still counts, verdict webrtc", async () => {
+    const page = await openPage(browser);
+    const out = await run(page, { iceServers: [{ urls: turn.stunUrl }], policy: 'all', deadlineMs: 10_000 });
+    expect(out.report.verdict).toBe('webrtc');
+    // no NAT: libwebrtc drops the srflx equal to the host candidate (RIG.md)
+    expect(out.report.checks.gathering.data.servers.find((s) => s.kind === 'stun')?.outcome).toMatch(/^(ok|no-srflx)$/);
+    expect(out.report.checks.connectivity.data.ok).toBe(true);
+    expect(out.peers.open).toBe(0);
+    await page.close();
+  });
+
   it('wrong TURN password: TURN_AUTH_FAILED from icecandidateerror 401', async () => {
     const page = await openPage(browser);
     const out = await run(page, { iceServers: [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], username: turn.username, credential: 'wrong-password-1' }] });

@@ -65,6 +65,15 @@ describe('probe() in Chromium behind a real silent UDP drop (netns + nft)', () =
     await page.close();
   });
 
+  it("policy 'all' with STUN only (the negotiator's no-TURN path): websocket, not webrtc", async () => {
+    const page = await openPage();
+    const out = await run(page, { iceServers: [{ urls: turn.stunUrl }], policy: 'all', deadlineMs: 2000 });
+    expect(out.report.verdict).toBe('websocket');
+    expect(out.report.reasons).toEqual(expect.arrayContaining(['UDP_BLOCKED', 'STUN_TIMEOUT']));
+    expect(out.peers.open).toBe(0);
+    await page.close();
+  });
+
   it('only UDP servers: websocket with UDP_BLOCKED, the WebSocket answers over TCP', async () => {
     const page = await openPage();
     const out = await run(page, {

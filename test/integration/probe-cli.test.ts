@@ -119,4 +119,18 @@ describe('convai-transport probe inside a namespace that silently drops UDP', ()
     expect(report.checks.connectivity.data).toMatchObject({ ok: true, via: 'tcp' });
     expect(report.durationMs).toBeLessThan(report.deadlineMs + 1000);
   });
+
+  it("werift, policy 'all', STUN only: host candidates exist but prove nothing, verdict websocket", async () => {
+    const run = await collect(
+      ns.spawn(process.execPath, [...CLI, '--ice-server', nsTurn.stunUrl, '--policy', 'all', '--bind', ns.nsIp, '--deadline', '2000', '--json'], {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as ProbeReport;
+    expect(report.checks.gathering.data.servers.find((s) => s.kind === 'host')?.outcome).toBe('ok');
+    expect(report.verdict).toBe('websocket');
+    expect(report.reasons).toEqual(expect.arrayContaining(['UDP_BLOCKED', 'STUN_TIMEOUT']));
+  });
 });
