@@ -96,7 +96,7 @@ export class LiveKitSession implements TransportSession {
     });
     try {
       await Promise.race([connecting, cancelled]);
-      if (this.micEnabled) await room.localParticipant.setMicrophoneEnabled(true);
+      if (this.micEnabled) await this.publishMic(room, true);
     } catch (error) {
       await this.disconnect();
       if (error instanceof AbortedError || error instanceof TransportError) throw error;
@@ -119,6 +119,10 @@ export class LiveKitSession implements TransportSession {
       this.events.emit('botAudioTrack', track.mediaStreamTrack);
     });
     room.on(RoomEvent.Reconnecting, () => this.events.emit('reconnecting', { reason: 'signal or media lost' }));
+    // a resume (the first try after a lost peer connection or signal socket) is announced
+    // only as SignalReconnecting; without it a session lost during a resume looked
+    // like one the server ended on purpose (found by test/e2e/fault-livekit.test.ts)
+    room.on(RoomEvent.SignalReconnecting, () => this.events.emit('reconnecting', { reason: 'resuming the signal connection' }));
     room.on(RoomEvent.Reconnected, () => this.events.emit('reconnected', {}));
     room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
       if (this.closing || CLIENT_INITIATED.has(reason)) return;
@@ -144,10 +148,30 @@ export class LiveKitSession implements TransportSession {
     await room.localParticipant.publishData(new Uint8Array(payload), { reliable: true });
   }
 
+  /**
+   * A missing or denied mic (no device, permission refused, an insecure origin
+   * without `navigator.mediaDevices`) leaves a working text session: report it,
+   * do not fail the connect. The Pipecat session behaves the same.
+   */
+  private async publishMic(room: Room, enabled: boolean): Promise<void> {
+    try {
+      await room.localParticipant.setMicrophoneEnabled(enabled);
+    } catch (error) {
+      this.micEnabled = false;
+      this.events.emit(
+        'error',
+        new TransportError('MICROPHONE_UNAVAILABLE', `Microphone unavailable: ${describeError(error)}`, {
+          transport: 'livekit',
+          cause: error,
+        }),
+      );
+    }
+  }
+
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
     this.micEnabled = enabled;
     const room = this.room;
-    if (room && room.state === 'connected') await room.localParticipant.setMicrophoneEnabled(enabled);
+    if (room && room.state === 'connected') await this.publishMic(room, enabled);
   }
 
   async disconnect(): Promise<void> {

@@ -17,6 +17,8 @@ export interface PageServerOptions {
   /** Extra HTML in <head>, e.g. a CSP meta tag. */
   readonly head?: string;
   readonly define?: Readonly<Record<string, string>>;
+  /** Address to serve on, e.g. the root side of a test network namespace. @default '127.0.0.1' */
+  readonly host?: string;
 }
 
 /**
@@ -47,13 +49,13 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   await context.rebuild();
   const requests: string[] = [];
   const served = await context.serve({
-    host: '127.0.0.1',
+    host: options.host ?? '127.0.0.1',
     port: 0,
     servedir: dir,
     onRequest: (args) => requests.push(args.path),
   });
   return {
-    url: `http://127.0.0.1:${served.port}/`,
+    url: `http://${options.host ?? '127.0.0.1'}:${served.port}/`,
     requests,
     stop: async () => {
       await context.dispose();

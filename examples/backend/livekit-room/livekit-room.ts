@@ -25,6 +25,8 @@ export interface LiveKitRoomOptions {
    * @default []
    */
   readonly peerIceServers?: readonly IceServerConfig[];
+  /** Client addresses accepted besides loopback (a test namespace's root side). @default [] */
+  readonly extraPeerAddresses?: readonly string[];
   /** Seconds between client pings, sent in the join response. @default 5 */
   readonly pingInterval?: number;
   /** Seconds of silence after which either side gives up. @default 15 */
@@ -100,6 +102,10 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
   const history: SignalSession[] = [];
   const pending = new Set<Duplex>();
   const counters = { joins: 0, rejectedTokens: 0, rejectedUpgrades: 0 };
+  /** Rooms that have had a participant, for `faults.refuseRejoin`. */
+  const joinedRooms = new Set<string>();
+  const rejoinRefused = (room: string): boolean => faults.refuseRejoin === true && joinedRooms.has(room);
+  const REJOIN_REFUSED = 'fault: refuseRejoin (rejoining this room is not allowed)';
   let closing = false;
 
   const issue = (room: string, identity: string, ttlSeconds?: number): Promise<string> =>
@@ -119,6 +125,11 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
     if (!checked.ok) {
       counters.rejectedTokens += 1;
       refuseUpgrade(socket, 401, 'Unauthorized', checked.message);
+      return;
+    }
+    if (rejoinRefused(checked.room)) {
+      counters.rejectedTokens += 1;
+      refuseUpgrade(socket, 401, 'Unauthorized', REJOIN_REFUSED);
       return;
     }
     const param = url.searchParams.get('join_request');
@@ -149,6 +160,9 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
       if (previous && !previous.session.isClosed) void previous.session.kick(DisconnectReason.DUPLICATE_IDENTITY);
       const roomSid = previous?.sid ?? `RM_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
       counters.joins += 1;
+      joinedRooms.add(checked.room);
+      // like `history`: bounded for a long-running demo
+      if (joinedRooms.size > 1_000) joinedRooms.delete(joinedRooms.values().next().value as string);
       const session: SignalSession = new SignalSession({
         ws,
         joinRequest: joinRequest.value,
@@ -158,6 +172,7 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
         bot: { sid: `PA_bot_${roomSid.slice(3)}`, identity: botIdentity },
         iceServers: options.iceServers,
         peerIceServers: options.peerIceServers ?? [],
+        extraPeerAddresses: options.extraPeerAddresses ?? [],
         pingInterval: options.pingInterval ?? 5,
         pingTimeout: options.pingTimeout ?? 15,
         faults,
@@ -205,7 +220,8 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
       if (!VALIDATE_PATHS.has(url.pathname)) return false;
       verify(url.searchParams.get('access_token'))
         .then((checked) => {
-          if (checked.ok) sendText(res, 200, 'success');
+          if (checked.ok && rejoinRefused(checked.room)) sendText(res, 401, REJOIN_REFUSED);
+          else if (checked.ok) sendText(res, 200, 'success');
           else {
             counters.rejectedTokens += 1;
             sendText(res, checked.status, checked.message);

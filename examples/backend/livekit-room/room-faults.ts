@@ -10,6 +10,13 @@ export interface RoomFaults {
   withholdAnswer?: boolean;
   /** Leave every `turn:...?transport=tcp` / `turns:` URL out of the join response. */
   omitTurnTcp?: boolean;
+  /**
+   * Refuse (401, upgrade and validate alike) every join to a room that has had a
+   * participant: livekit-client then gives up reconnecting at once ("token might be
+   * expired") instead of after its default ~45 s of retries, so a test reaches the
+   * "LiveKit gave up" state quickly.
+   */
+  refuseRejoin?: boolean;
 }
 
 /** The join response's ICE servers without TURN over TCP or TLS (`omitTurnTcp`). */

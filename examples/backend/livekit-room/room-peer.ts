@@ -39,6 +39,12 @@ export interface RoomPeerOptions {
   /** A message on one of the client's data channels (`_reliable`, `_lossy`, `_data_track`). */
   readonly onData: (label: string, data: Uint8Array) => void;
   readonly onStateChange?: (state: string) => void;
+  /**
+   * Client addresses accepted besides loopback: the root side of a test network
+   * namespace, where coturn relays for a client inside it.
+   * @default []
+   */
+  readonly extraPeerAddresses?: readonly string[];
   /** The `_reliable` channel opened: the client can now hear us. */
   readonly onReliableOpen?: () => void;
 }
@@ -69,7 +75,7 @@ export class RoomPeer {
       iceUseTcp: false,
       iceInterfaceAddresses: { udp4: '127.0.0.1' },
       iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceFilterCandidatePair: (pair) => isLoopback(pair.remoteCandidate.host) && isLoopback(pair.localCandidate.host),
+      iceFilterCandidatePair: (pair) => this.acceptsRemote(pair.remoteCandidate.host) && isLoopback(pair.localCandidate.host),
       bundlePolicy: 'max-bundle',
     });
     this.pc.onIceCandidate.subscribe((candidate) => {
@@ -93,6 +99,10 @@ export class RoomPeer {
         this.micPackets += 1;
       });
     });
+  }
+
+  private acceptsRemote(address: string | undefined): boolean {
+    return isLoopback(address) || (address !== undefined && (this.options.extraPeerAddresses ?? []).includes(address));
   }
 
   get connectionState(): string {
@@ -132,7 +142,7 @@ export class RoomPeer {
   /** Adds a trickled client candidate; only loopback ones, so nothing leaves the machine. */
   async addCandidate(init: RTCIceCandidateInit): Promise<void> {
     if (this.closed || !init.candidate) return;
-    if (!isLoopback(candidateAddress(init.candidate))) {
+    if (!this.acceptsRemote(candidateAddress(init.candidate))) {
       this.droppedCandidates += 1;
       return;
     }

@@ -32,6 +32,7 @@ export interface SignalSessionOptions {
   readonly bot: BotIdentity;
   readonly iceServers: readonly IceServerConfig[];
   readonly peerIceServers: readonly IceServerConfig[];
+  readonly extraPeerAddresses: readonly string[];
   /** Seconds. */
   readonly pingInterval: number;
   /** Seconds; a client silent for this long is taken as gone. */
@@ -76,6 +77,7 @@ export class SignalSession {
     const { ws } = options;
     this.peer = new RoomPeer({
       iceServers: options.peerIceServers,
+      extraPeerAddresses: options.extraPeerAddresses,
       onCandidate: (init) =>
         this.send({
           case: 'trickle',

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedBrowser } from '../support/chromium.js';
+import { startPageServer, type PageServer } from '../support/page-server.js';
+import { startCoturn, type Coturn } from '../support/coturn.js';
+import { createNetns, type Netns } from '../support/netns.js';
+import { startBackend, type Backend } from '../../examples/backend/server.js';
+import { createLiveKitRoom, type LiveKitRoomService } from '../../examples/backend/livekit-room/index.js';
+import { createPipecatBot } from '../../examples/backend/pipecat-bot.js';
+import type { RunOutcome } from './pages/negotiator-page.js';
+
+/**
+ * UDP silently dropped for real: Chromium runs in a network namespace whose veth
+ * drops every UDP packet (nft netdev, like a firewall that never answers). coturn,
+ * the backend and the page server listen on the namespace's root-side address.
+ * Nothing here uses an address outside loopback and the namespace's own /30.
+ */
+
+const API_KEY = 'sk-netns-e2e-0123456789';
+let ns: Netns;
+let turn: Coturn;
+let pages: PageServer;
+let backend: Backend;
+let room: LiveKitRoomService;
+let browser: LaunchedBrowser;
+let offerTcp = false;
+
+beforeAll(async () => {
+  ns = await createNetns({ drop: ['udp'] });
+  turn = await startCoturn({ host: ns.rootIp });
+  pages = await startPageServer({ entries: { app: 'test/e2e/pages/negotiator-page.ts' }, host: ns.rootIp });
+  const servers = (): Record<string, unknown>[] => [
+    { urls: offerTcp ? [turn.turnUdpUrl, turn.turnTcpUrl] : [turn.turnUdpUrl], username: turn.username, credential: turn.password },
+  ];
+  room = createLiveKitRoom({
+    apiKey: 'lk-key',
+    apiSecret: 'lk-secret-that-is-long-enough-0123456789',
+    iceServers: [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], username: turn.username, credential: turn.password }],
+    extraPeerAddresses: [ns.rootIp],
+  });
+  backend = await startBackend({
+    apiKey: API_KEY,
+    host: ns.rootIp,
+    services: [room, createPipecatBot()],
+    get iceServers() {
+      return servers();
+    },
+  });
+  // the page's origin is not loopback, so not a secure context: no getUserMedia without this
+  const origin = pages.url.replace(/\/$/, '');
+  browser = await launchChromium({
+    executablePath: ns.chromiumPath,
+    excludeHosts: [ns.rootIp],
+    args: [`--unsafely-treat-insecure-origin-as-secure=${origin}`],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await backend?.stop();
+  await pages?.stop();
+  await turn?.stop();
+  await ns?.close();
+});
+
+async function openPage(): Promise<Page> {
+  const page = await browser.browser.newPage();
+  await page.goto(pages.url);
+  await page.waitForFunction(() => window.negReady === true);
+  return page;
+}
+
+function run(page: Page, deadlineMs: number): Promise<RunOutcome> {
+  return page.evaluate(
+    (c) => window.neg.run(c as never),
+    {
+      apiKey: API_KEY,
+      characterId: 'char-netns',
+      url: backend.url,
+      backendRetries: 0,
+      connectTimeoutMs: 10_000,
+      negotiation: { cache: false, probeDeadlineMs: deadlineMs },
+    },
+  );
+}
+
+describe('negotiator behind a real silent UDP drop', () => {
+  it('no TURN/TCP: falls back to WebSocket at the probe deadline and converses', async () => {
+    offerTcp = false;
+    const page = await openPage();
+    const chunksBefore = pages.requests.filter((p) => /\/websocket-[\w-]+\.js$/.test(p)).length;
+    const outcome = await run(page, 1_000);
+    expect(outcome).toMatchObject({ ok: true, transport: 'websocket', verdict: 'websocket' });
+    expect(outcome.reasons).toContain('UDP_BLOCKED');
+    // a correctness bound, not a speed target: our deadline decided, not Chromium's
+    // ~40 s STUN give-up (RIG.md)
+    expect(outcome.timings?.['probeMs']).toBeLessThan(1_000 + 5_000);
+    expect(pages.requests.filter((p) => /\/websocket-[\w-]+\.js$/.test(p)).length).toBe(chunksBefore + 1);
+    expect(await page.evaluate(() => window.neg.converse('through the firewall'))).toBe('You said: through the firewall');
+    expect(await page.evaluate(() => window.neg.peerConnections().open)).toBe(0);
+    await page.evaluate(() => window.neg.disconnect());
+    await page.close();
+  });
+
+  it('TURN/TCP reachable: stays on WebRTC through the TCP relay and converses', async () => {
+    offerTcp = true;
+    const page = await openPage();
+    const outcome = await run(page, 3_000);
+    expect(outcome.fallback).toBeUndefined();
+    expect(outcome).toMatchObject({ ok: true, transport: 'livekit', verdict: 'webrtc-relay-tcp' });
+    expect(outcome.reasons).toEqual(expect.arrayContaining(['TURN_TCP_ONLY']));
+    expect(await page.evaluate(() => window.neg.converse('tcp relay in netns'))).toBe('You said: tcp relay in netns');
+    await page.evaluate(() => window.neg.disconnect());
+    await page.close();
+  });
+});
