@@ -1,5 +1,8 @@
 import type { PageName } from './build-pages.js';
 
+/** Redirects to the diagnostics page with the local coturn filled in. */
+export const DIAGNOSTICS_LOCAL = '/diagnostics-local';
+
 /** Things to try, for the terminal and for the demo's index page. `url` is a page's URL. */
 export function demoTips(pages: readonly { name: PageName; url: string }[], hasTurn: boolean): string[] {
   const page = (name: PageName): string | undefined => pages.find((p) => p.name === name)?.url;
@@ -15,7 +18,9 @@ export function demoTips(pages: readonly { name: PageName; url: string }[], hasT
   const react = page('react');
   if (react) tips.push(`React, connecting on mount under StrictMode (connects once): ${react}?autoConnect=1`);
   const diagnostics = page('diagnostics');
-  tips.push(diagnostics ? `Probe only, full report: ${diagnostics}` : 'Diagnostics page: not built (examples/diagnostics/index.html is missing).');
+  if (!diagnostics) tips.push('Diagnostics page: not built (examples/diagnostics/index.html is missing).');
+  else if (hasTurn) tips.push(`Probe only, full report, against the local coturn: ${diagnostics.replace(/\/diagnostics\/$/, DIAGNOSTICS_LOCAL)}`);
+  else tips.push(`Probe only, full report: ${diagnostics}`);
   return tips;
 }
 

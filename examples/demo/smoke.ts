@@ -44,6 +44,15 @@ export async function smokeCheck(demo: Demo, timeoutMs = 5_000): Promise<SmokeRe
     }
     for (const script of scripts) expect200(script, await get(script));
   }
+  if (demo.stack.turn && demo.pages.some((p) => p.name === 'diagnostics')) {
+    // the redirect that pre-fills the diagnostics page with the local coturn
+    const url = `${demo.server.url}/diagnostics-local`;
+    const response = await get(url);
+    if (expect200(url, response) && !new URL(response!.url).pathname.startsWith('/diagnostics/')) {
+      ok = false;
+      lines.push(`FAIL ${url} did not lead to the diagnostics page`);
+    }
+  }
   const configUrl = `${demo.server.url}/demo-config.json`;
   const config = await get(configUrl);
   if (expect200(configUrl, config)) {

@@ -6,7 +6,7 @@ import type { DemoConfig } from '../shared/page-config.js';
 import { startDemoStack, type DemoStack } from './stack.js';
 import { buildPages, type PageName } from './build-pages.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
-import { demoIndexHtml } from './demo-text.js';
+import { DIAGNOSTICS_LOCAL, demoIndexHtml } from './demo-text.js';
 
 export interface DemoOptions {
   /** Port of the page server. @default 0 (a free port) */
@@ -63,6 +63,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       port: options.port ?? 0,
       json: { '/demo-config.json': config },
       index: demoIndexHtml(built, Boolean(turn)),
+      // The diagnostics page takes its servers from `?ice=url,username,credential`. A
+      // redirect fills them in without the TURN password ever appearing in the terminal.
+      ...(turn && built.includes('diagnostics')
+        ? {
+            redirects: {
+              [DIAGNOSTICS_LOCAL]: `/diagnostics/?${[turn.stunUrl, turn.turnUdpUrl, turn.turnTcpUrl]
+                .map((url) => `ice=${encodeURIComponent(`${url},${turn.username},${turn.password}`)}`)
+                .join('&')}`,
+            },
+          }
+        : {}),
     });
     const base = server.url;
     return { stack, server, pages: built.map((name) => ({ name, url: `${base}/${name}/` })), deadUdpPort, stop };

@@ -12,6 +12,8 @@ export interface StaticServerOptions {
   readonly json?: Readonly<Record<string, unknown>>;
   /** HTML for `/`. */
   readonly index?: string;
+  /** Exact paths answered with a 302 to the given location. */
+  readonly redirects?: Readonly<Record<string, string>>;
 }
 
 export interface StaticServer {
@@ -47,6 +49,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     requests.push(path);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (options.json && path in options.json) return send(res, 200, TYPES['.json']!, JSON.stringify(options.json[path]));
+    const location = options.redirects?.[path];
+    if (location) {
+      res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': 0 });
+      res.end();
+      return;
+    }
     if (path === '/' && options.index !== undefined) return send(res, 200, TYPES['.html']!, options.index);
     let file = normalize(join(root, path));
     // never serve outside the root (`..` in the URL)

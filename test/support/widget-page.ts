@@ -41,9 +41,15 @@ export async function openWidgetPage(browser: LaunchedBrowser, url: string, debu
       const box = widget.getByRole('textbox', { name: 'Message' });
       await box.fill(text);
       await box.press('Enter');
-      await widget
-        .locator('.cvw-msg[data-type=convai][data-final=true]', { hasText: expected })
-        .waitFor({ timeout: 10_000 });
+      try {
+        await widget
+          .locator('.cvw-msg[data-type=convai][data-final=true]', { hasText: expected })
+          .waitFor({ timeout: 10_000 });
+      } catch (error) {
+        // say what the widget showed instead, so a failure can be diagnosed from the log
+        const shown = await widget.evaluate((root) => root.textContent?.replace(/\s+/g, ' ')).catch(() => '?');
+        throw new Error(`no bot reply "${expected}" within 10 s; the widget shows: ${shown}`, { cause: error });
+      }
       await widget.locator('.cvw-msg[data-type=user]', { hasText: text }).waitFor({ timeout: 1_000 });
     },
     toggleMic: async () => {
