@@ -14,6 +14,8 @@ export interface DemoStackOptions {
   readonly turn?: boolean | 'auto';
   /** @default a no-op */
   readonly log?: (line: string) => void;
+  /** The API key `/connect` accepts. @default random per run */
+  readonly apiKey?: string;
 }
 
 export interface DemoStack {
@@ -56,7 +58,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       : [];
     const room = createLiveKitRoom({ apiKey: 'demo-livekit', apiSecret: secret() + secret(), iceServers, log });
     const bot = createPipecatBot({ log });
-    const apiKey = `demo-${secret()}`;
+    const apiKey = options.apiKey ?? `demo-${secret()}`;
     const backend = await startBackend({
       apiKey,
       ...(iceServers.length ? { iceServers } : {}),
