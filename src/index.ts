@@ -25,7 +25,7 @@ export type {
 } from './transports/transport-session.js';
 export { connectConvai } from './negotiator/connect-convai.js';
 export type { ConnectConvaiOptions, ConnectConvaiResult } from './negotiator/connect-convai.js';
-export type { NegotiationEvent, NegotiationResult, NegotiationTimings } from './negotiator/negotiation-types.js';
+export type { NegotiationEvent, NegotiationResult, NegotiationTimings, HandoffInfo } from './negotiator/negotiation-types.js';
 export { chooseTransport, DEFAULT_STUN_SERVERS } from './negotiator/choose-transport.js';
 export type { Choice, ProbeOutcome, IceServerSource } from './negotiator/choose-transport.js';
 export { memoryStore } from './negotiator/verdict-cache.js';

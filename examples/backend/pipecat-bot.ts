@@ -16,6 +16,13 @@ export interface PipecatBotFaults {
   garbageAfterMs?: number;
   /** Send a fatal RTVI `error` this many ms after bot-ready. */
   fatalErrorAfterMs?: number;
+  /**
+   * Send one oversized frame this many ms after bot-ready: a valid `bot-llm-text`
+   * whose text is `oversizedBytes` long (a runaway LLM reply, or a hostile server).
+   */
+  oversizedAfterMs?: number;
+  /** @default 4 MiB */
+  oversizedBytes?: number;
 }
 
 export interface PipecatBotOptions {
@@ -106,6 +113,10 @@ export function createPipecatBot(options: PipecatBotOptions = {}): PipecatBot {
       const f = faults;
       if (f.closeAfterMs !== undefined) later(f.closeAfterMs, () => ws.close(1011, 'fault: closeAfterMs'));
       if (f.garbageAfterMs !== undefined) later(f.garbageAfterMs, () => ws.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f])));
+      if (f.oversizedAfterMs !== undefined) {
+        const size = f.oversizedBytes ?? 4 * 1024 * 1024;
+        later(f.oversizedAfterMs, () => send('bot-llm-text', { text: 'x'.repeat(size) }));
+      }
       if (f.fatalErrorAfterMs !== undefined) {
         later(f.fatalErrorAfterMs, () => send('error', { message: 'fault: fatal error', fatal: true }));
       }

@@ -25,6 +25,13 @@ export interface NegotiationConfig {
   readonly chunkRetries?: number;
   /** When LiveKit fails to connect after a good probe, try WebSocket once. @default true */
   readonly fallbackOnConnectFailure?: boolean;
+  /**
+   * When an `'auto'` session on LiveKit is lost mid-conversation and LiveKit's own
+   * reconnection gives up, move the conversation to WebSocket, resuming the same
+   * `character_session_id` (`negotiation` event phase `'handoff'`).
+   * @default true
+   */
+  readonly handoffOnLoss?: boolean;
 }
 
 export interface ResolvedNegotiation {
@@ -34,6 +41,7 @@ export interface ResolvedNegotiation {
   readonly cacheTtlMs: number;
   readonly chunkRetries: number;
   readonly fallbackOnConnectFailure: boolean;
+  readonly handoffOnLoss: boolean;
 }
 
 export const NEGOTIATION_DEFAULTS = {
@@ -42,6 +50,7 @@ export const NEGOTIATION_DEFAULTS = {
   cacheTtlMs: 600_000,
   chunkRetries: 2,
   fallbackOnConnectFailure: true,
+  handoffOnLoss: true,
 } as const satisfies Partial<ResolvedNegotiation>;
 
 /** Options of `new ConvaiClient(...)`. Defaults live in `CLIENT_DEFAULTS`. */
@@ -291,7 +300,7 @@ function resolveNegotiation(input: unknown): ResolvedNegotiation {
   const prefixed = (field: string): Record<string, unknown> => ({ [`negotiation.${field}`]: n[field] });
   const int = (field: keyof typeof NEGOTIATION_DEFAULTS, min: number, max: number): number =>
     optionalInteger(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field] as number, min, max);
-  const bool = (field: 'connectivityCheck' | 'fallbackOnConnectFailure'): boolean =>
+  const bool = (field: 'connectivityCheck' | 'fallbackOnConnectFailure' | 'handoffOnLoss'): boolean =>
     optionalBoolean(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field]);
   return {
     probeDeadlineMs: int('probeDeadlineMs', 50, 120_000),
@@ -300,6 +309,7 @@ function resolveNegotiation(input: unknown): ResolvedNegotiation {
     cacheTtlMs: int('cacheTtlMs', 0, 7 * 24 * 3_600_000),
     chunkRetries: int('chunkRetries', 0, 10),
     fallbackOnConnectFailure: bool('fallbackOnConnectFailure'),
+    handoffOnLoss: bool('handoffOnLoss'),
   };
 }
 

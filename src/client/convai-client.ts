@@ -17,6 +17,7 @@ import { TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { negotiate, type NegotiateOptions, type NegotiationHost } from '../negotiator/negotiate.js';
 import type { NegotiationEvent, NegotiationResult } from '../negotiator/negotiation-types.js';
+import { handOffSession, handoffResult, shouldHandOff, type LostSession } from '../negotiator/session-handoff.js';
 
 export interface ConvaiClientEvents {
   stateChange: ConvaiClientState;
@@ -30,7 +31,10 @@ export interface ConvaiClientEvents {
   speakingChange: boolean;
   botAudioTrack: MediaStreamTrack;
   audioMuteChange: boolean;
-  /** Progress of the negotiator: probing, verdict, loading-fallback, connecting, fallback, connected. */
+  /**
+   * Progress of the negotiator: probing, verdict, loading-fallback, connecting, fallback,
+   * connected; and `handoff` when a lost LiveKit session moves to WebSocket mid-conversation.
+   */
   negotiation: NegotiationEvent;
   /** The transport is restoring a lost connection by itself (LiveKit). */
   reconnecting: { readonly transport: TransportKind; readonly reason: string };
@@ -103,6 +107,10 @@ export class ConvaiClient {
   private micOn: boolean;
   private detach: (() => void)[] = [];
   private negotiationResult: NegotiationResult | undefined;
+  /** What the connect of the current session asked for: only `'auto'` sessions are handed off. */
+  private connectedPreference: TransportPreference | undefined;
+  /** A `disconnect()` under way: a `connect()` made meanwhile starts after it. */
+  private closing: Promise<void> | undefined;
 
   constructor(config: ConvaiClientConfig, internals: ClientInternals = {}) {
     this.config = resolveConfig(config);
@@ -166,6 +174,9 @@ export class ConvaiClient {
    * under way returns that connect: there is only ever one session.
    */
   connect(options: ConnectOptions = {}): Promise<void> {
+    // without this, `disconnect(); connect()` resolved at once (the old session still
+    // counted as connected) and the disconnect then ended it (test/e2e/fault-websocket.test.ts)
+    if (this.closing) return this.closing.then(() => this.connect(options));
     if (this.currentState.isConnected) return Promise.resolve();
     if (this.pending) return this.pending.promise;
     const preference = options.transport ?? this.config.transport;
@@ -219,7 +230,16 @@ export class ConvaiClient {
         ...this.internals.negotiation,
       });
       if (signal.aborted) throw new AbortedError('connect()', signal.reason);
+      // the session can end between its connect and here (e.g. LiveKit's signal socket
+      // closes while the mic is published); its `disconnected` already ran, so reporting
+      // "connected" now would leave a client that claims a session it no longer has
+      if (!this.session) {
+        throw new TransportError('CONNECTION_LOST', `The ${result.transport} session ended while connecting.`, {
+          transport: result.transport,
+        });
+      }
       this.negotiationResult = result;
+      this.connectedPreference = preference;
       this.setFlags({ isConnecting: false, isConnected: true, isListening: this.micOn, isThinking: false, isSpeaking: false });
       this.events.emit('negotiation', { phase: 'connected', result });
       this.events.emit('connect', { transport: result.transport, characterSessionId: this.sessionId });
@@ -300,21 +320,91 @@ export class ConvaiClient {
   }
 
   private attach(session: TransportSession): void {
+    let wasReconnecting = false;
     this.detach = [
       session.on('error', (error) => this.events.emit('error', error)),
       session.on('botAudioTrack', (track) => this.events.emit('botAudioTrack', track)),
-      session.on('reconnecting', ({ reason }) =>
-        this.events.emit('reconnecting', { transport: session.transport, reason }),
-      ),
+      session.on('reconnecting', ({ reason }) => {
+        wasReconnecting = true;
+        this.events.emit('reconnecting', { transport: session.transport, reason });
+      }),
+      session.on('reconnected', () => {
+        wasReconnecting = false;
+      }),
       session.on('disconnected', ({ reason, error }) => {
         if (this.session !== session) return;
         this.session = undefined;
         this.detachSession();
+        const lost: LostSession = {
+          transport: session.transport,
+          reason,
+          ...(error ? { error } : {}),
+          wasReconnecting,
+          preference: this.connectedPreference,
+        };
+        // a session lost while connect() still runs is that connect's failure, not a handoff
+        if (!this.pending && this.currentState.isConnected && shouldHandOff(this.config, lost)) {
+          this.handOff(lost);
+          return;
+        }
         this.setFlags({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
         if (error) this.events.emit('error', error);
         this.events.emit('disconnect', error ? { reason, error } : { reason });
       }),
     ];
+  }
+
+  /**
+   * Moves a lost LiveKit conversation to WebSocket (see `session-handoff.ts`). It runs
+   * as the pending connect, so `connect()` waits for it and `disconnect()` cancels it.
+   */
+  private handOff(lost: LostSession): void {
+    const controller = new AbortController();
+    const { signal } = controller;
+    this.setFlags({ isConnecting: true, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+    const run = async (): Promise<void> => {
+      try {
+        const info = await handOffSession(
+          {
+            connectTransport: (transport, o) => this.connectTransport(transport, o),
+            emit: (event) => this.events.emit('negotiation', event),
+          },
+          {
+            lost,
+            characterSessionId: this.sessionId,
+            signal,
+            chunkRetries: this.config.negotiation.chunkRetries,
+            ...(this.internals.negotiation?.loader ? { loader: this.internals.negotiation.loader } : {}),
+          },
+        );
+        const result = handoffResult(this.negotiationResult, info);
+        this.negotiationResult = result;
+        this.setFlags({ isConnecting: false, isConnected: true, isListening: this.micOn, isThinking: false, isSpeaking: false });
+        this.events.emit('negotiation', { phase: 'connected', result });
+        this.events.emit('connect', { transport: 'websocket', characterSessionId: this.sessionId });
+      } catch (error) {
+        await this.closeSession();
+        this.setFlags({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+        if (signal.aborted) {
+          // disconnect() during the handoff: the app ends a session it saw connected
+          this.events.emit('disconnect', { reason: 'client' });
+          throw error instanceof AbortedError ? error : new AbortedError('Session handoff', signal.reason);
+        }
+        const typed =
+          error instanceof ConvaiError
+            ? error
+            : new TransportError('CONNECT_FAILED', `Handoff to WebSocket failed: ${String(error)}`, { cause: error });
+        this.events.emit('error', typed);
+        this.events.emit('disconnect', { reason: `${lost.reason}; handoff to WebSocket failed: ${typed.message}`, error: typed });
+        throw typed;
+      }
+    };
+    // a connect() made during the handoff shares its outcome; nobody else awaits it
+    const promise = run().finally(() => {
+      if (this.pending?.promise === promise) this.pending = undefined;
+    });
+    promise.catch(() => undefined);
+    this.pending = { promise, controller };
   }
 
   private detachSession(): void {
@@ -324,6 +414,17 @@ export class ConvaiClient {
 
   /** Ends the session (or the connect under way). Never throws. */
   async disconnect(): Promise<void> {
+    if (this.closing) return this.closing;
+    const closing = this.close();
+    this.closing = closing;
+    try {
+      await closing;
+    } finally {
+      if (this.closing === closing) this.closing = undefined;
+    }
+  }
+
+  private async close(): Promise<void> {
     const pending = this.pending;
     if (pending) {
       pending.controller.abort(new Error('disconnect() called'));

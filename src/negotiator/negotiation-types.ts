@@ -29,7 +29,20 @@ export interface NegotiationResult {
   readonly iceServerSource?: IceServerSource;
   /** Set when LiveKit was chosen, failed to connect, and WebSocket took over. */
   readonly fallback?: { readonly from: 'livekit'; readonly code: string; readonly message: string };
+  /** Set when the session was lost on LiveKit mid-conversation and moved to WebSocket. */
+  readonly handoff?: HandoffInfo;
   readonly timings: NegotiationTimings;
+}
+
+/** What `negotiation.handoffOnLoss` did (see `src/negotiator/session-handoff.ts`). */
+export interface HandoffInfo {
+  readonly from: 'livekit';
+  readonly to: 'websocket';
+  /** Why the LiveKit session ended (its `disconnected` reason). */
+  readonly reason: string;
+  /** The conversation that continues; the WebSocket `/connect` asked to resume it. */
+  readonly characterSessionId: string | undefined;
+  readonly timings: { readonly loadMs?: number; readonly connectMs: number; readonly totalMs: number };
 }
 
 export type NegotiationEvent =
@@ -43,4 +56,12 @@ export type NegotiationEvent =
   | { readonly phase: 'loading-fallback' }
   | { readonly phase: 'connecting'; readonly transport: TransportKind }
   | { readonly phase: 'fallback'; readonly from: 'livekit'; readonly to: 'websocket'; readonly code: string }
+  /** A LiveKit session was lost mid-conversation; the conversation moves to WebSocket. */
+  | {
+      readonly phase: 'handoff';
+      readonly from: 'livekit';
+      readonly to: 'websocket';
+      readonly reason: string;
+      readonly characterSessionId: string | undefined;
+    }
   | { readonly phase: 'connected'; readonly result: NegotiationResult };

@@ -3,7 +3,7 @@ import type { TransportKind } from '../transports/transport-session.js';
 import type { ProbeReasonCode } from '../../probes/types.js';
 
 /** Reason codes the negotiator adds to the probe's own. */
-export type NegotiationReasonCode = 'FORCED' | 'CACHED_VERDICT' | 'LIVEKIT_CONNECT_FAILED';
+export type NegotiationReasonCode = 'FORCED' | 'CACHED_VERDICT' | 'LIVEKIT_CONNECT_FAILED' | 'LIVEKIT_CONNECTION_LOST';
 
 /**
  * Short, readable forms of the reason codes, for a status line ("WebSocket: UDP blocked").
@@ -26,6 +26,7 @@ export const REASON_LABELS: Readonly<Record<ProbeReasonCode | NegotiationReasonC
   FORCED: 'chosen by the app',
   CACHED_VERDICT: 'remembered from an earlier check',
   LIVEKIT_CONNECT_FAILED: 'WebRTC connect failed',
+  LIVEKIT_CONNECTION_LOST: 'WebRTC connection lost mid-session',
 });
 
 export const TRANSPORT_NAMES: Readonly<Record<TransportKind, string>> = Object.freeze({
@@ -78,6 +79,8 @@ export function describeProgress(event: NegotiationEvent): string {
       return `Connecting over ${TRANSPORT_NAMES[event.transport]}…`;
     case 'fallback':
       return 'WebRTC failed; falling back to WebSocket…';
+    case 'handoff':
+      return 'WebRTC connection lost; continuing over WebSocket…';
     case 'connected':
       return describeTransport(event.result).text;
   }

@@ -151,7 +151,8 @@ export function connectLabel(state: ConvaiClientState): string {
 /** A status line: the agent state, or what the negotiator is doing. */
 export function statusText(snapshot: WidgetSnapshot): string {
   const { state } = snapshot;
-  if (state.isConnecting) return snapshot.progress ?? 'Connecting…';
+  // progress also covers a mid-session handoff, when the client may still count as connected
+  if (state.isConnecting || snapshot.progress) return snapshot.progress ?? 'Connecting…';
   switch (state.agentState) {
     case 'listening':
       return snapshot.micMuted ? 'Connected (mic off)' : 'Listening';
