@@ -46,7 +46,8 @@ export function resolveProbeOptions(options: ProbeOptions): ResolvedProbeOptions
     });
     if (typeof server.credential === 'string') secrets.push(server.credential);
   });
-  const policy = raw['iceTransportPolicy'] ?? PROBE_DEFAULTS.iceTransportPolicy;
+  // only `undefined` means unset: `null` is a wrong value, as in the client's config
+  const policy = raw['iceTransportPolicy'] === undefined ? PROBE_DEFAULTS.iceTransportPolicy : raw['iceTransportPolicy'];
   if (policy !== 'relay' && policy !== 'all') {
     throw new ConfigError('iceTransportPolicy', `Expected \`iceTransportPolicy\` to be 'relay' or 'all', got ${JSON.stringify(policy)}.`);
   }

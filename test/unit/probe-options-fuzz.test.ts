@@ -45,9 +45,7 @@ const BAD: Record<string, fc.Arbitrary<unknown>> = {
     fc.array(fc.oneof(fc.constant(null), fc.string(), fc.record({ urls: fc.constantFrom([], '', 'http://x', 42) })), { minLength: 1, maxLength: 3 }),
     fc.constant([{ urls: 'turn:127.0.0.1:3478' }]),
   ),
-  // `null` is left out: probes/validate.ts reads this field with `??`, so null means
-  // "unset" there while ConvaiClient's config refuses it (reported to the probes owner)
-  iceTransportPolicy: fc.oneof(fc.string().filter((s) => s !== 'relay' && s !== 'all'), fc.constantFrom(1, true, {})),
+  iceTransportPolicy: fc.oneof(fc.string().filter((s) => s !== 'relay' && s !== 'all'), fc.constantFrom(null, 1, true, {})),
   deadlineMs: fc.oneof(fc.double().filter((n) => !(Number.isInteger(n) && n >= 1 && n <= 600_000)), fc.constantFrom(null, '100', true, [])),
   connectivityCheck: fc.oneof(fc.string(), fc.integer(), fc.constantFrom(null, {}, [])),
   thorough: fc.oneof(fc.string(), fc.integer(), fc.constantFrom(null, {})),
