@@ -102,6 +102,26 @@ describe('LiveKit lost mid-session', () => {
     }, 90_000);
   }
 
+  it('recovers on LiveKit by itself when the signalling socket closes and a rejoin works', async () => {
+    // the room answers the client's resume with leave{RECONNECT}: livekit-client rejoins in full
+    stack.room.faults.closeSignalAfterMs = 4_000;
+    page = await stack.openPage();
+    await connectAuto(page);
+    const redirectsBefore = stack.room.stats().resumesRedirected;
+    expect(await page.evaluate(() => window.fault.waitForEvent('reconnecting', 20_000))).toBeDefined();
+    delete stack.room.faults.closeSignalAfterMs;
+    await expect.poll(() => stack.room.stats().resumesRedirected, { timeout: 20_000 }).toBeGreaterThan(redirectsBefore);
+    await expect.poll(() => stack.room.stats().roomsOpen, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => page!.evaluate(() => window.fault.converse('after the rejoin', 3_000)), { timeout: 30_000 })
+      .toBe('You said: after the rejoin');
+    expect(await page.evaluate(() => window.fault.transport())).toBe('livekit');
+    const log = await page.evaluate(() => window.fault.eventLog());
+    expect(log.filter((l) => l.startsWith('disconnect ') || l.startsWith('negotiation {"phase":"handoff"'))).toEqual([]);
+    await page.evaluate(() => window.fault.disconnect());
+    expect(await settle(page)).toMatchObject(NOTHING_OPEN);
+  }, 90_000);
+
   it('the probe report, as data and as text, names the TURN servers but carries no credential', async () => {
     page = await stack.openPage();
     const servers = [{ urls: [stack.turn.turnUdpUrl, stack.turn.turnTcpUrl], username: stack.turn.username, credential: stack.turn.password }];

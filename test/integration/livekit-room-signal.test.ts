@@ -10,6 +10,7 @@ import {
   Ping,
   SignalRequest,
   SignalResponse,
+  LeaveRequest_Action,
   WrappedJoinRequest,
   WrappedJoinRequest_Compression,
 } from '@livekit/protocol';
@@ -162,6 +163,20 @@ describe('join handshake edge cases', () => {
     const token = await room.issueToken('room-plain', 'alice');
     const { frames } = await openSignal({ access_token: token, join_request: joinParam(plainJoin(), false) });
     expect((await until(() => frames[0], 'join')).message.case).toBe('join');
+  });
+
+  it('answers a resume with leave{action: RECONNECT}, so the client rejoins in full at once', async () => {
+    const token = await room.issueToken('room-resume', 'rita');
+    const before = room.stats().resumesRedirected;
+    const resume = plainJoin();
+    resume.reconnect = true;
+    const { frames, closed } = await openSignal({ access_token: token, join_request: joinParam(resume) });
+    const first = await until(() => frames[0], 'leave');
+    expect(first.message.case).toBe('leave');
+    const leave = first.message.case === 'leave' ? first.message.value : undefined;
+    expect(leave?.action).toBe(LeaveRequest_Action.RECONNECT);
+    expect((await closed).code).toBe(1000);
+    expect(room.stats().resumesRedirected).toBe(before + 1);
   });
 
   it('answers v0 /rtc with 404 (the local room serves only one peer connection)', async () => {

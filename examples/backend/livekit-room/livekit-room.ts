@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { DisconnectReason } from '@livekit/protocol';
+import { DisconnectReason, LeaveRequest, LeaveRequest_Action, SignalResponse } from '@livekit/protocol';
 import type { BackendService, ConnectContext } from '../server.js';
 import { checkToken, issueToken, TokenVerifier } from './token.js';
 import { decodeJoinRequest, type IceServerConfig } from './signal-codec.js';
@@ -51,6 +51,8 @@ export interface LiveKitRoomStats {
   readonly rejectedTokens: number;
   /** Upgrades refused for a bad `join_request` or path. */
   readonly rejectedUpgrades: number;
+  /** Resume requests answered with `leave{action: RECONNECT}` (a full rejoin follows). */
+  readonly resumesRedirected: number;
   /** Convai data messages received, over every session, closed ones included. */
   readonly dataMessagesReceived: number;
   /** Per session, open and closed, in join order. */
@@ -101,7 +103,7 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
   const rooms = new Map<string, { sid: string; session: SignalSession }>();
   const history: SignalSession[] = [];
   const pending = new Set<Duplex>();
-  const counters = { joins: 0, rejectedTokens: 0, rejectedUpgrades: 0 };
+  const counters = { joins: 0, rejectedTokens: 0, rejectedUpgrades: 0, resumesRedirected: 0 };
   /** Rooms that have had a participant, for `faults.refuseRejoin`. */
   const joinedRooms = new Set<string>();
   const rejoinRefused = (room: string): boolean => faults.refuseRejoin === true && joinedRooms.has(room);
@@ -145,9 +147,16 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
       return;
     }
     if (joinRequest.value.reconnect) {
-      // resuming needs server state a one-shot room does not keep; a full rejoin works instead
-      counters.rejectedUpgrades += 1;
-      refuseUpgrade(socket, 404, 'Not Found', 'requested room does not exist');
+      // Resuming needs server state a one-shot room does not keep. A resume accepts only
+      // `reconnect` or `leave{action: RECONNECT}` as its first reply (RIG.md); the latter
+      // makes livekit-client rejoin in full at once, instead of retrying the resume for
+      // its whole reconnect policy (~45 s) as a refused upgrade would.
+      counters.resumesRedirected += 1;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        pending.delete(socket);
+        const leave = new LeaveRequest({ reason: DisconnectReason.STATE_MISMATCH, action: LeaveRequest_Action.RECONNECT });
+        ws.send(new SignalResponse({ message: { case: 'leave', value: leave } }).toBinary(), () => ws.close(1000));
+      });
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -237,6 +246,7 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
         joins: counters.joins,
         rejectedTokens: counters.rejectedTokens,
         rejectedUpgrades: counters.rejectedUpgrades,
+        resumesRedirected: counters.resumesRedirected,
         dataMessagesReceived: sessions.reduce((sum, s) => sum + s.dataMessagesReceived, 0),
         sessions,
       };
