@@ -1,6 +1,7 @@
 import { ConvaiClient, type ConvaiClientConfig, type InboundMessage } from '../../src/index.js';
 import type { ConnectOptions } from '../../src/client/convai-client.js';
 import { formatReport, probe } from '../../probes/index.js';
+import { openPeerConnections, trackInstances, waitForBotText } from '../support/page-instruments.js';
 
 /**
  * Test page for the fault suite: a real ConvaiClient (core entry only, so the
@@ -10,23 +11,8 @@ import { formatReport, probe } from '../../probes/index.js';
  * nothing open. Every client event is logged as JSON, for the secrets scan.
  */
 
-const peers: RTCPeerConnection[] = [];
-const NativePC = globalThis.RTCPeerConnection;
-globalThis.RTCPeerConnection = class extends NativePC {
-  constructor(config?: RTCConfiguration) {
-    super(config);
-    peers.push(this);
-  }
-};
-
-const sockets: WebSocket[] = [];
-const NativeWebSocket = globalThis.WebSocket;
-globalThis.WebSocket = class extends NativeWebSocket {
-  constructor(url: string | URL, protocols?: string | string[]) {
-    super(url, protocols);
-    sockets.push(this);
-  }
-};
+const peers = trackInstances('RTCPeerConnection');
+const sockets = trackInstances('WebSocket');
 
 const tracks: MediaStreamTrack[] = [];
 const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -36,14 +22,7 @@ navigator.mediaDevices.getUserMedia = async (constraints) => {
   return stream;
 };
 
-const contexts: AudioContext[] = [];
-const NativeAudioContext = globalThis.AudioContext;
-globalThis.AudioContext = class extends NativeAudioContext {
-  constructor(options?: AudioContextOptions) {
-    super(options);
-    contexts.push(this);
-  }
-};
+const contexts = trackInstances('AudioContext');
 
 /** Intervals never end by themselves: one left running after disconnect is a leak. */
 const intervals = new Set<number>();
@@ -178,13 +157,7 @@ async function disconnectDuring(
 async function converse(text: string, timeoutMs = 8_000): Promise<string | undefined> {
   const before = messages.length;
   await client!.sendUserTextMessage(text);
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const reply = messages.slice(before).find((m) => m.type === 'bot-llm-text');
-    if (reply) return (reply.data as { text: string }).text;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return undefined;
+  return waitForBotText(messages, before, timeoutMs);
 }
 
 /** Polls until `predicate(event log)` holds, up to `timeoutMs`. */
@@ -201,9 +174,9 @@ async function waitForEvent(prefix: string, timeoutMs: number, after = 0): Promi
 function leftovers(): Leftovers {
   return {
     peerConnections: peers.length,
-    openPeerConnections: peers.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length,
+    openPeerConnections: openPeerConnections(peers),
     sockets: sockets.length,
-    openSockets: sockets.filter((s) => s.readyState !== NativeWebSocket.CLOSED).length,
+    openSockets: sockets.filter((s) => s.readyState !== WebSocket.CLOSED).length,
     liveTracks: tracks.filter((t) => t.readyState === 'live').length,
     openAudioContexts: contexts.filter((c) => c.state !== 'closed').length,
     intervals: intervals.size,

@@ -1,4 +1,5 @@
 import { ConvaiClient, type ConvaiClientConfig, type InboundMessage } from '../../../src/index.js';
+import { trackInstances } from '../../support/page-instruments.js';
 
 /**
  * Test page for the LiveKit path: a real ConvaiClient in Chromium, driven from
@@ -6,15 +7,7 @@ import { ConvaiClient, type ConvaiClientConfig, type InboundMessage } from '../.
  * the constructor, so a test can prove a failed connect leaves none open.
  */
 
-const created: RTCPeerConnection[] = [];
-const NativePeerConnection = globalThis.RTCPeerConnection;
-class CountingPeerConnection extends NativePeerConnection {
-  constructor(config?: RTCConfiguration) {
-    super(config);
-    created.push(this);
-  }
-}
-globalThis.RTCPeerConnection = CountingPeerConnection;
+const created = trackInstances('RTCPeerConnection');
 
 export interface ConnectResult {
   readonly ok: boolean;

@@ -1,5 +1,6 @@
 import { connectConvai, ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../../src/index.js';
 import type { ConnectConvaiOptions } from '../../../src/index.js';
+import { openPeerConnections, trackInstances, waitForBotText } from '../../support/page-instruments.js';
 
 /**
  * Test page for the negotiator: a real ConvaiClient driven by `connectConvai` in
@@ -7,16 +8,7 @@ import type { ConnectConvaiOptions } from '../../../src/index.js';
  * prove that the probe and a failed LiveKit attempt leave none open.
  */
 
-const created: RTCPeerConnection[] = [];
-const Native = globalThis.RTCPeerConnection;
-if (Native) {
-  globalThis.RTCPeerConnection = class extends Native {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      created.push(this);
-    }
-  };
-}
+const created = trackInstances('RTCPeerConnection');
 
 let client: ConvaiClient | undefined;
 const messages: InboundMessage[] = [];
@@ -83,13 +75,7 @@ async function converse(text: string, timeoutMs = 10_000): Promise<string | unde
   if (!client) return undefined;
   const before = messages.length;
   await client.sendUserTextMessage(text);
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const reply = messages.slice(before).find((m) => m.type === 'bot-llm-text');
-    if (reply) return (reply.data as { text: string }).text;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return undefined;
+  return waitForBotText(messages, before, timeoutMs);
 }
 
 async function disconnect(): Promise<void> {
@@ -98,7 +84,7 @@ async function disconnect(): Promise<void> {
 }
 
 function peerConnections(): { created: number; open: number } {
-  return { created: created.length, open: created.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length };
+  return { created: created.length, open: openPeerConnections(created) };
 }
 
 const api = { run, connectDirect, converse, disconnect, peerConnections };

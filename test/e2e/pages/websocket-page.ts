@@ -1,5 +1,6 @@
 import { ConvaiClient, type ChatMessage, type ConvaiClientConfig } from '../../../src/index.js';
 import '../../../src/websocket.js';
+import { trackInstances } from '../../support/page-instruments.js';
 
 /**
  * Test page for the WebSocket path: a real ConvaiClient with `transport: 'websocket'`
@@ -8,14 +9,9 @@ import '../../../src/websocket.js';
  * constructors, so a test can prove a disconnect leaves none open.
  */
 
-const contexts: AudioContext[] = [];
+// kept for the bot-level meter, whose context must not count as the library's
 const NativeAudioContext = globalThis.AudioContext;
-globalThis.AudioContext = class extends NativeAudioContext {
-  constructor(options?: AudioContextOptions) {
-    super(options);
-    contexts.push(this);
-  }
-};
+const contexts = trackInstances('AudioContext');
 
 const micTracks: MediaStreamTrack[] = [];
 /** `--use-fake-ui-for-media-stream` grants every request, so a denial is simulated here. */
@@ -28,14 +24,7 @@ navigator.mediaDevices.getUserMedia = async (constraints) => {
   return stream;
 };
 
-const sockets: WebSocket[] = [];
-const NativeWebSocket = globalThis.WebSocket;
-globalThis.WebSocket = class extends NativeWebSocket {
-  constructor(url: string | URL, protocols?: string | string[]) {
-    super(url, protocols);
-    sockets.push(this);
-  }
-};
+const sockets = trackInstances('WebSocket');
 
 /** Which capture path ran: an AudioWorkletNode, or the ScriptProcessorNode fallback (strict CSP). */
 const capture = { workletNodes: 0, scriptProcessors: 0 };
@@ -128,7 +117,7 @@ function leftovers(): Leftovers {
     micTracks: micTracks.length,
     liveMicTracks: micTracks.filter((t) => t.readyState === 'live').length,
     sockets: sockets.length,
-    openSockets: sockets.filter((s) => s.readyState !== NativeWebSocket.CLOSED).length,
+    openSockets: sockets.filter((s) => s.readyState !== WebSocket.CLOSED).length,
   };
 }
 
