@@ -103,6 +103,12 @@ export interface ConnectivityData {
   /** From creating the peer connections to the data channel opening. */
   readonly setupMs?: number;
   readonly iceState?: string;
+  /**
+   * What proved the path: `echo`, a data-channel message and its echo; or `ice`, the
+   * deadline came first but ICE had connected both peers through the relay (STUN checks
+   * crossed it both ways), which on a slow or lossy path comes several round trips earlier.
+   */
+  readonly proof?: 'echo' | 'ice';
 }
 
 export interface WebSocketData {

@@ -10,6 +10,8 @@ export interface ConnectivityOptions {
   readonly via: 'udp' | 'tcp';
 }
 
+const iceUp = (state: string): boolean => state === 'connected' || state === 'completed';
+
 /** Resolves with `value` or rejects when `signal` fires: a stuck handshake must not outlive the check. */
 function until<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -97,8 +99,15 @@ export async function connectivityCheck(ctx: CheckContext, options: Connectivity
     const sent = Date.now();
     channel.send(nonce);
     await until(echoed, ctx.signal);
-    return { ok: true, data: { ok: true, via: options.via, rttMs: Date.now() - sent, setupMs, iceState: state() } };
+    return { ok: true, data: { ok: true, via: options.via, rttMs: Date.now() - sent, setupMs, iceState: state(), proof: 'echo' } };
   } catch (error) {
+    if (ctx.timedOut() && iceUp(a.iceConnectionState) && iceUp(b.iceConnectionState)) {
+      // ICE connectivity checks are STUN requests and answers that crossed the relay both
+      // ways: the path works, only DTLS, SCTP and the echo (several more round trips) ran out
+      // of time. Calling that a failure sent 5 % loss and 300 ms round trips to WebSocket
+      // although LiveKit conversed there (test/verdict, bench/verdict-matrix.ts).
+      return { ok: true, data: { ok: true, via: options.via, iceState: state(), proof: 'ice' } };
+    }
     const why = ctx.signal.aborted ? 'no data-channel echo before the deadline' : error instanceof Error ? error.message : String(error);
     return { ok: false, data: { ok: false, via: options.via, iceState: state() }, error: `Connectivity check failed: ${why} (ICE ${state()}).` };
   }

@@ -12,7 +12,18 @@ export interface NetnsOptions {
    * ICMP, no EPERM, like a real firewall; RIG.md "Blocking UDP for real"). @default ['udp']
    */
   readonly drop?: readonly DroppedProtocol[];
+  /**
+   * Protocols refused on the root side: UDP with ICMP port unreachable, TCP with a reset,
+   * as a rejecting firewall or a host with no listener answers. nft `reject` does not exist
+   * in `netdev`, so this is an `inet` input chain on the root end of the veth. @default []
+   */
+  readonly reject?: readonly DroppedProtocol[];
+  /** TCP ports on the root side silently dropped (e.g. TURN/TCP, while the backend's port stays open). @default [] */
+  readonly dropTcpPorts?: readonly number[];
 }
+
+/** The firewall of a namespace, as `setRules` takes it: anything left out is allowed. */
+export type NetnsRules = NetnsOptions;
 
 export interface Netns {
   readonly name: string;
@@ -24,6 +35,8 @@ export interface Netns {
   readonly chromiumPath: string;
   /** Spawns a command inside the namespace (e.g. a werift probe in a child Node process). */
   spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /** Replaces the drop/reject rules (the guard rule stays), so one namespace can serve many conditions. */
+  setRules(rules: NetnsRules): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +75,7 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
 
   const teardown = (): void => {
     quiet(['nft', 'delete', 'table', 'netdev', table]);
+    quiet(['nft', 'delete', 'table', 'inet', table]);
     quiet(['ip', 'netns', 'del', name]);
     quiet(['ip', 'link', 'del', rootDev]);
   };
@@ -81,16 +95,29 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
     run(['ip', '-n', name, 'addr', 'add', `${nsIp}/30`, 'dev', nsDev]);
     run(['ip', '-n', name, 'link', 'set', nsDev, 'up']);
     run(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
-    const drops = (options.drop ?? ['udp']).map((p) => `meta l4proto ${p} drop;`).join(' ');
-    // egress + ingress on the root end of the veth: both directions, silently
-    execFileSync('nft', ['-f', '-'], {
-      input:
-        `table netdev ${table} {\n` +
-        `  chain eg { type filter hook egress device "${rootDev}" priority 0; ${drops} }\n` +
-        `  chain in { type filter hook ingress device "${rootDev}" priority 0; ${drops} }\n` +
-        `}\n`,
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const setRules = (rules: NetnsRules): void => {
+      const ports = (rules.dropTcpPorts ?? []).map((p) => {
+        if (!Number.isInteger(p) || p < 1 || p > 65_535) throw new Error(`dropTcpPorts: ${p} is not a port`);
+        return `tcp dport ${p} drop; tcp sport ${p} drop;`;
+      });
+      quiet(['nft', 'delete', 'table', 'netdev', table]);
+      quiet(['nft', 'delete', 'table', 'inet', table]);
+      const drops = [...(rules.drop ?? []).map((p) => `meta l4proto ${p} drop;`), ...ports].join(' ');
+      const rejects = (rules.reject ?? [])
+        .map((p) => `iifname "${rootDev}" meta l4proto ${p} reject${p === 'tcp' ? ' with tcp reset' : ''};`)
+        .join(' ');
+      // egress + ingress on the root end of the veth: both directions, silently
+      execFileSync('nft', ['-f', '-'], {
+        input:
+          `table netdev ${table} {\n` +
+          `  chain eg { type filter hook egress device "${rootDev}" priority 0; ${drops} }\n` +
+          `  chain in { type filter hook ingress device "${rootDev}" priority 0; ${drops} }\n` +
+          `}\n` +
+          (rejects ? `table inet ${table} {\n  chain rj { type filter hook input priority 0; ${rejects} }\n}\n` : ''),
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+    };
+    setRules({ ...options, drop: options.drop ?? ['udp'] });
     execFileSync('ip', ['netns', 'exec', name, 'nft', '-f', '-'], {
       input:
         'table inet guard {\n' +
@@ -108,6 +135,7 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
       nsIp,
       chromiumPath,
       spawn: (command, args, spawnOptions = {}) => spawn('ip', ['netns', 'exec', name, command, ...args], spawnOptions),
+      setRules,
       close: async () => {
         teardown();
         live.delete(teardown);

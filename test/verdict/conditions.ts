@@ -1,0 +1,164 @@
+import type { NetnsRules } from '../support/netns.js';
+import type { Impairment } from './lossy-relay.js';
+import type { WrongKind } from './judge.js';
+
+/**
+ * One network condition, built for real by the rig (test/verdict/verdict-rig.ts):
+ * Chromium sits in a network namespace; `rules` is the namespace's firewall, and the TURN
+ * URLs handed out (by `/connect` for the probe, and in LiveKit's join response for the
+ * session) point at coturn directly or at the lossy relay in front of it.
+ */
+export interface VerdictCondition {
+  readonly id: string;
+  readonly label: string;
+  /** The namespace's firewall for this condition. */
+  readonly rules: NetnsRules;
+  /** TURN transports offered to the client. */
+  readonly turn: readonly ('udp' | 'tcp')[];
+  /** Route TURN through the userspace relay with this delay/loss; direct to coturn when absent. */
+  readonly impairment?: Impairment;
+  /** Hand out a TURN password coturn does not know (a rotated secret, a stale config). */
+  readonly wrongCredentials?: boolean;
+  /** Delete `RTCPeerConnection` before the page runs (an init script), like some webviews. */
+  readonly noPeerConnection?: boolean;
+  /** Also drop TCP to coturn's port (its number is known only once coturn runs). */
+  readonly blockTurnTcp?: boolean;
+  /** Overrides the rig's probe deadline (e.g. to show a deadline-bound verdict come right). */
+  readonly probeDeadlineMs?: number;
+  /** The Pipecat bot accepts the WebSocket and never sends bot-ready. */
+  readonly webSocketHangs?: boolean;
+  /**
+   * What the rig must produce when built right: does a forced LiveKit session converse?
+   * The test checks the measured ground truth against this, so a broken rig cannot pass
+   * as a correct verdict; the verdict itself is judged against the measured truth only.
+   * `'either'`: a borderline network where it depends on which packets are lost when.
+   */
+  readonly livekitShouldWork: boolean | 'either';
+  /** A wrong verdict this condition may produce, with the reason (README "Verdict truth"). */
+  readonly knownWrong?: { readonly kinds: readonly WrongKind[]; readonly why: string };
+}
+
+export const CONDITIONS: readonly VerdictCondition[] = [
+  { id: 'healthy', label: 'healthy', rules: {}, turn: ['udp', 'tcp'], livekitShouldWork: true },
+  {
+    id: 'udp-dropped-tcp',
+    label: 'UDP silently dropped, TURN/TCP reachable',
+    rules: { drop: ['udp'] },
+    turn: ['udp', 'tcp'],
+    livekitShouldWork: true,
+  },
+  {
+    id: 'udp-dropped-no-tcp',
+    label: 'UDP silently dropped, no TURN/TCP',
+    rules: { drop: ['udp'] },
+    turn: ['udp'],
+    livekitShouldWork: false,
+  },
+  {
+    id: 'udp-rejected',
+    label: 'UDP rejected (ICMP unreachable), no TURN/TCP',
+    rules: { reject: ['udp'] },
+    turn: ['udp'],
+    livekitShouldWork: false,
+  },
+  {
+    id: 'udp-rejected-tcp',
+    label: 'UDP rejected (ICMP unreachable), TURN/TCP reachable',
+    rules: { reject: ['udp'] },
+    turn: ['udp', 'tcp'],
+    livekitShouldWork: true,
+  },
+  {
+    id: 'turn-wrong-credentials',
+    label: 'TURN credentials wrong',
+    rules: {},
+    turn: ['udp', 'tcp'],
+    wrongCredentials: true,
+    livekitShouldWork: false,
+  },
+  {
+    id: 'no-rtcpeerconnection',
+    label: 'no RTCPeerConnection in the page',
+    rules: {},
+    turn: ['udp', 'tcp'],
+    noPeerConnection: true,
+    livekitShouldWork: false,
+  },
+  {
+    id: 'rtt-300ms',
+    label: '300 ms round trip on the relay path',
+    rules: {},
+    turn: ['udp', 'tcp'],
+    impairment: { delayMs: 150 },
+    livekitShouldWork: true,
+    knownWrong: {
+      kinds: ['false-websocket'],
+      why:
+        'deadline-bound: a TURN allocation takes two round trips (401 challenge, then the signed request), ' +
+        '600 ms here, and gathering gets 60 % of the 1 s deadline; the relay candidate arrives too late',
+    },
+  },
+  {
+    // the same network with a deadline long enough for two TURN round trips per allocation
+    id: 'rtt-300ms-deadline-3s',
+    label: '300 ms round trip on the relay path, probe deadline 3 s',
+    rules: {},
+    turn: ['udp', 'tcp'],
+    impairment: { delayMs: 150 },
+    probeDeadlineMs: 3_000,
+    livekitShouldWork: true,
+  },
+  {
+    id: 'loss-5',
+    label: '5 % packet loss on the relay path',
+    rules: {},
+    turn: ['udp'],
+    impairment: { lossRate: 0.05, seed: 5 },
+    livekitShouldWork: true,
+  },
+  {
+    id: 'loss-30',
+    label: '30 % packet loss on the relay path',
+    rules: {},
+    turn: ['udp'],
+    impairment: { lossRate: 0.3, seed: 30 },
+    livekitShouldWork: 'either',
+    knownWrong: {
+      kinds: ['false-websocket'],
+      why:
+        'each lost packet costs a retransmission timeout, and the probe needs many to survive within 1 s: the ' +
+        "TURN allocation's two exchanges, then a connectivity check between two of the page's own relay " +
+        'candidates, whose packets cross the lossy leg twice as often as the session\'s. It often sees no relay ' +
+        'in time (UDP_BLOCKED: a timeout cannot tell loss from a drop) or no ICE before the deadline, while the ' +
+        'session, given 10 s, retransmits its way through. It errs towards WebSocket, which this loss does not touch',
+    },
+  },
+  {
+    id: 'ws-hangs',
+    label: 'WebSocket accepts then hangs (UDP dropped, no TURN/TCP)',
+    rules: { drop: ['udp'] },
+    turn: ['udp'],
+    webSocketHangs: true,
+    livekitShouldWork: false,
+  },
+  {
+    id: 'tcp-backend-only',
+    label: 'only TCP to the backend reachable (UDP and TURN/TCP dropped)',
+    rules: { drop: ['udp'] },
+    turn: ['udp', 'tcp'],
+    blockTurnTcp: true,
+    livekitShouldWork: false,
+  },
+];
+
+/** The conditions `npm test` runs (test/e2e/verdict-matrix.test.ts); the bench runs all. */
+export const SMALL_SET: readonly string[] = ['healthy', 'udp-dropped-tcp', 'udp-dropped-no-tcp', 'turn-wrong-credentials', 'loss-30'];
+
+export function conditionsById(ids: readonly string[] | undefined): VerdictCondition[] {
+  if (!ids) return [...CONDITIONS];
+  return ids.map((id) => {
+    const found = CONDITIONS.find((c) => c.id === id);
+    if (!found) throw new Error(`conditions: unknown condition '${id}' (known: ${CONDITIONS.map((c) => c.id).join(', ')})`);
+    return found;
+  });
+}

@@ -1,0 +1,104 @@
+import { connectConvai, type ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../src/index.js';
+
+/**
+ * The verdict matrix's page: one `connectConvai` run (forced or auto) with every
+ * negotiation event timestamped, so the verdict and its time are known even when the
+ * connect that follows fails; then a text round trip with the bot.
+ */
+
+export interface VerdictRunOutcome {
+  readonly ok: boolean;
+  readonly transport?: string;
+  /** The probe's verdict (from the result; absent when the connect failed). */
+  readonly verdict?: string;
+  /** The negotiator's choice as its `verdict` event announced it: known even when the connect then fails. */
+  readonly chosen?: { readonly transport: string; readonly reasons: readonly string[] };
+  /** From the `probing` event to the `verdict` event; absent when no probe ran. */
+  readonly verdictMs?: number;
+  readonly probeMs?: number;
+  readonly fallback?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly phases: readonly string[];
+}
+
+let client: ConvaiClient | undefined;
+const messages: InboundMessage[] = [];
+
+async function run(config: ConvaiClientConfig, transport: 'auto' | 'livekit' | 'websocket'): Promise<VerdictRunOutcome> {
+  const phases: string[] = [];
+  let probingAt: number | undefined;
+  let verdictAt: number | undefined;
+  let chosen: VerdictRunOutcome['chosen'];
+  const onProgress = (e: NegotiationEvent): void => {
+    phases.push(e.phase);
+    if (e.phase === 'probing') probingAt = performance.now();
+    if (e.phase === 'verdict') {
+      verdictAt = performance.now();
+      chosen = { transport: e.transport, reasons: [...e.reasons] };
+    }
+  };
+  const verdictMs = (): number | undefined =>
+    probingAt !== undefined && verdictAt !== undefined ? Math.round((verdictAt - probingAt) * 10) / 10 : undefined;
+  try {
+    const { client: c, result } = await connectConvai(config, { transport, onProgress });
+    client = c;
+    c.on('message', (m) => messages.push(m));
+    const ms = verdictMs();
+    return {
+      ok: true,
+      transport: result.transport,
+      ...(result.verdict ? { verdict: result.verdict } : {}),
+      ...(chosen ? { chosen } : {}),
+      ...(ms !== undefined ? { verdictMs: ms } : {}),
+      ...(result.timings.probeMs !== undefined ? { probeMs: result.timings.probeMs } : {}),
+      ...(result.fallback ? { fallback: result.fallback.code } : {}),
+      phases,
+    };
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    const ms = verdictMs();
+    return {
+      ok: false,
+      ...(chosen ? { chosen } : {}),
+      ...(ms !== undefined ? { verdictMs: ms } : {}),
+      ...(e.code ? { code: e.code } : {}),
+      ...(e.message ? { message: e.message } : {}),
+      phases,
+    };
+  }
+}
+
+/** Sends a text and waits (bounded) for the bot's echo. */
+async function converse(text: string, timeoutMs: number): Promise<string | undefined> {
+  if (!client) return undefined;
+  const before = messages.length;
+  const deadline = performance.now() + timeoutMs;
+  try {
+    await client.sendUserTextMessage(text);
+  } catch {
+    return undefined;
+  }
+  while (performance.now() < deadline) {
+    const reply = messages.slice(before).find((m) => m.type === 'bot-llm-text');
+    if (reply) return (reply.data as { text: string }).text;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
+}
+
+async function disconnect(): Promise<void> {
+  const c = client;
+  client = undefined;
+  await c?.disconnect();
+}
+
+const api = { run, converse, disconnect };
+declare global {
+  interface Window {
+    verdictPage: typeof api;
+    verdictPageReady: boolean;
+  }
+}
+window.verdictPage = api;
+window.verdictPageReady = true;
