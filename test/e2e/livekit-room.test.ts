@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type LaunchedBrowser } from '../support/chromium.js';
-import { startPageServer, type PageServer } from '../support/page-server.js';
-import { startCoturn, type Coturn } from '../support/coturn.js';
+import type { LaunchedBrowser } from '../support/chromium.js';
+import type { PageServer } from '../support/page-server.js';
+import type { Coturn } from '../support/coturn.js';
+import { startLiveKitStack, type LiveKitStack } from '../support/livekit-stack.js';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
 import { createLiveKitRoom, type LiveKitRoomService } from '../../examples/backend/livekit-room/index.js';
 
@@ -18,24 +19,15 @@ let browser: LaunchedBrowser;
 let backend: Backend;
 let room: LiveKitRoomService;
 
+let stack: LiveKitStack;
+
 beforeAll(async () => {
-  turn = await startCoturn();
-  pages = await startPageServer({ entries: { app: 'test/e2e/pages/livekit-room-page.ts' } });
-  room = createLiveKitRoom({
-    apiKey: 'lk-key',
-    apiSecret: 'lk-secret-that-is-long-enough-0123456789',
-    iceServers: [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], username: turn.username, credential: turn.password }],
-    ...(debug ? { log: debug } : {}),
-  });
-  backend = await startBackend({ apiKey: 'k', services: [room] });
-  browser = await launchChromium();
+  stack = await startLiveKitStack({ page: 'test/e2e/pages/livekit-room-page.ts', readyFlag: 'lkRoomReady', apiKey: 'k' });
+  ({ turn, pages, browser, backend, room } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await backend?.stop();
-  await pages?.stop();
-  await turn?.stop();
+  await stack?.stop();
 });
 
 async function openPage(): Promise<Page> {
