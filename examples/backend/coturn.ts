@@ -27,6 +27,11 @@ export interface CoturnOptions {
   readonly password?: string;
   /** Run inside `ip netns exec NAME` (the host must be on that namespace's side). */
   readonly netns?: string;
+  /**
+   * Relay ports to reserve. A client that never deallocates (werift) holds one per allocation
+   * until it expires (10 min): repeated probes need more than the default. @default 40
+   */
+  readonly relayPorts?: number;
 }
 
 /**
@@ -39,7 +44,7 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
   const username = options.username ?? 'probe';
   const password = options.password ?? `pw-${Math.random().toString(36).slice(2, 12)}`;
   const dir = await mkdtemp(join(tmpdir(), 'coturn-'));
-  const range = relayRange();
+  const range = relayRange(options.relayPorts);
   const args = [
     '-n',
     `--listening-ip=${host}`,

@@ -1,0 +1,41 @@
+import { benchConnect, type ConnectBenchResult } from './connect-timing.js';
+import { openBenchBrowser, startBenchStack } from './stack.js';
+
+export interface FallbackCostResult {
+  /** UDP refused by Chromium's policy flag (`disable_non_proxied_udp`): fails fast. */
+  readonly udpFlag: ConnectBenchResult;
+  /** UDP silently dropped in a network namespace (nft netdev): only a deadline ends it. */
+  readonly udpDropped: ConnectBenchResult;
+}
+
+const VARIANTS = [
+  { name: 'websocket (forced)', transport: 'websocket', cache: 'none' },
+  { name: 'auto (falls back)', transport: 'auto', cache: 'none' },
+] as const;
+
+/**
+ * 2. UDP unusable and no TURN/TCP offered: `auto` must end on WebSocket. Its extra cost
+ * over a forced `websocket` is the backend call for ICE servers plus the probe.
+ */
+export async function benchFallbackCost(rounds: number, log: (line: string) => void): Promise<FallbackCostResult> {
+  log('  (a) UDP blocked by --webrtc-ip-handling-policy=disable_non_proxied_udp');
+  const udpFlag = await scenario(false, rounds, log);
+  log('  (b) UDP silently dropped in a network namespace');
+  const udpDropped = await scenario(true, rounds, log);
+  return { udpFlag, udpDropped };
+}
+
+async function scenario(netns: boolean, rounds: number, log: (line: string) => void): Promise<ConnectBenchResult> {
+  const stack = await startBenchStack({ netns });
+  try {
+    stack.offer = 'udp-only';
+    const browser = await openBenchBrowser(stack, netns ? 'plain' : 'udp-flag');
+    try {
+      return await benchConnect(browser, stack, VARIANTS, rounds, log);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await stack.stop();
+  }
+}

@@ -1,0 +1,114 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ConnectBenchResult } from './connect-timing.js';
+import { markdownTable, rows, type BenchResults } from './report.js';
+
+const ms = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${Math.round(n)} ms`);
+
+/** Median phase timings of each variant: where the time of a connect goes. */
+function phaseLines(title: string, result: ConnectBenchResult | undefined): string[] {
+  if (!result) return [];
+  const lines = [`**${title}** (medians, in the page):`, ''];
+  for (const v of result.variants) {
+    const p = v.phases;
+    const parts = ['backendMs', 'probeMs', 'loadMs', 'connectMs', 'totalMs']
+      .filter((k) => p[k] !== undefined)
+      .map((k) => `${k.replace(/Ms$/, '')} ${ms(p[k])}`);
+    const outcome = Object.entries(v.transports).map(([k, n]) => `${k} x${n}`).join(', ');
+    const failed = v.failures.length > 0 ? `; ${v.failures.length} failed (${v.failures[0]})` : '';
+    lines.push(`- ${v.name}: ${parts.join(', ')}; botReady ${ms(v.botReadyMs.median)}; ${outcome}${failed}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+export const METHOD = `## Method
+
+- \`npm run bench\` (\`tsx bench/run.ts [--pairs N] [--only a,b] [--skip-matrix]\`), after \`npm run build\`.
+  Everything runs on this machine against loopback, or a network namespace the bench creates.
+- Browser figures come from real Chromium (\`/usr/bin/chromium\`, headless, driven by playwright-core, with the
+  flags of \`test/support/chromium.ts\`: fake mic, no mDNS, no DNS, loopback only) against the local stack:
+  real coturn (TURN/UDP + TURN/TCP), the example backend's \`/connect\`, its LiveKit-signalling room (a werift
+  peer) and its Pipecat bot. The page (\`bench/pages/bench-page.ts\`) is bundled by esbuild with code splitting,
+  so a fallback really fetches the WebSocket chunk. ICE servers come from \`/connect\` (zero-config), the probe
+  deadline is the default (\`negotiation.probeDeadlineMs\`, 1000 ms).
+- Connect timings: \`connect()\` call to the client's \`botReady\` event, each run in a fresh page (fresh JS heap
+  and module graph; one browser context, so localStorage persists for the remembered-verdict variant). The
+  variants of a measurement are interleaved: each round runs every variant once, forwards on even rounds and
+  backwards on odd ones, after one untimed warm-up round. Reported: the median and p10-p90 of each variant,
+  and, against the round's baseline (the forced transport), the median of the per-round differences and of
+  the per-round ratios. "in-page" is the negotiator's own time measured inside the page (total minus connect
+  minus chunk load, minus the backend call when the LiveKit session reused it): the precise part of the
+  difference, free of the connect's own variance. The targets are judged on it: on this machine the
+  connect alone spreads over hundreds of ms (see p10-p90), more than the 5-200 ms the targets resolve, so
+  the per-round difference is shown as the end-to-end check, not used as the judge.
+- UDP unusable: (a) \`--webrtc-ip-handling-policy=disable_non_proxied_udp\`; (b) Chromium inside a network
+  namespace whose veth drops every UDP packet (nft netdev, silently, both directions). In both, \`/connect\`
+  offers TURN/UDP only, so the only way through is the WebSocket fallback.
+- Probe alone: \`probe()\` with the negotiator's deadline, in Chromium (one page) and in Node with werift
+  (a child process, inside the namespace for the dropped case); the probe's own start-to-verdict clock.
+  The first run of each scenario (a fresh page or process) is reported apart as "first". coturn gets 400
+  relay ports: werift never deallocates its TURN allocations (measured: they stay until coturn's 10 min
+  lifetime ends), so the default 40 run out after ~10 Node probes and every later one fails in ~10 ms.
+- Bundle: Vite 8 builds (minified), sizes are gzip -9 of the output chunks. "Core entry" is
+  \`bench/fixtures/core-consumer\` (one \`connectConvai\` call) resolved through the package's \`exports\` to
+  \`dist/\`; "own code" leaves livekit-client, @livekit/* and p-retry external. The vanilla example is
+  \`examples/vanilla\` (client + widget). Pipecat bytes at start come from the bundler's per-module rendered
+  lengths, plus a scan for Pipecat's marker strings. The anchor is esbuild's minified bundle of
+  \`@pipecat-ai/client-js\` + \`@pipecat-ai/websocket-transport\` with its default DailyMediaManager.
+- Resources: N probes back to back in one page, after 10 warm-up probes; JS heap after two forced GCs
+  (CDP \`HeapProfiler.collectGarbage\`, \`Runtime.getHeapUsage\`) before and after; peer connections counted
+  through a wrapper that holds them only by WeakRef. The probes run in batches of 50 with a GC between:
+  Chromium refuses a page's 501st RTCPeerConnection and counts closed ones until they are collected, and a
+  probe opens 6, so ~83 probes with no GC hit the cap (measured). A probe that leaked its peer connections
+  would hit it despite the GCs and show as failed verdicts.
+- No timed assertion lives in \`npm test\`: these numbers are only reported here.
+`;
+
+export function resultsMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const b = results.bundle;
+  const lines = [
+    '# Benchmarks',
+    '',
+    '<!-- generated by `npm run bench` (bench/results-file.ts); edit the generator, not this file -->',
+    '',
+    `Latest full run: ${results.startedAt}, ${results.rounds} rounds per comparison, ${Math.round(results.durationS)} s in all.`,
+    '',
+    `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.chromium}; ${m.coturn}.`,
+    `1-minute load average: ${results.loadAverage.start} at the start, ${results.loadAverage.end} at the end. The machine may be`,
+    'shared with other jobs: compare medians and per-round figures, not single runs.',
+    '',
+    '## Results',
+    '',
+    markdownTable(rows(results)),
+    '',
+    '## Where the time goes',
+    '',
+    ...phaseLines('1 healthy network', results.negotiation),
+    ...phaseLines('2a UDP policy flag', results.fallback?.udpFlag),
+    ...phaseLines('2b UDP dropped (netns)', results.fallback?.udpDropped),
+  ];
+  if (b) {
+    lines.push(
+      `**Core entry, own code by source folder** (esbuild metafile, minified bytes; gzip share estimated, total ${(b.breakdown.gzipBytes / 1024).toFixed(1)} KB):`,
+      '',
+      ...b.breakdown.folders.map((s) => `- ${s.folder}: ${s.minifiedBytes} B minified, ~${(s.estGzipBytes / 1024).toFixed(1)} KB gzip`),
+      '',
+      'Largest files:',
+      '',
+      ...b.breakdown.files.map((s) => `- ${s.folder}: ${s.minifiedBytes} B minified, ~${(s.estGzipBytes / 1024).toFixed(1)} KB gzip`),
+      '',
+    );
+  }
+  if (results.verdictMatrixText) lines.push('## Verdict matrix', '', '```', results.verdictMatrixText, '```', '');
+  if (results.errors.length > 0) lines.push('## Errors in this run', '', ...results.errors.map((e) => `- ${e}`), '');
+  lines.push(METHOD);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function writeResults(results: BenchResults, jsonPath: string, markdownPath: string | undefined): Promise<void> {
+  await mkdir(dirname(jsonPath), { recursive: true });
+  await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  if (markdownPath) await writeFile(markdownPath, resultsMarkdown(results));
+}
