@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { LaunchedBrowser } from '../support/chromium.js';
-import type { PageServer } from '../support/page-server.js';
-import type { Coturn } from '../support/coturn.js';
-import { startLiveKitStack, type LiveKitStack } from '../support/livekit-stack.js';
-import { startBackend, type Backend } from '../../examples/backend/server.js';
-import { createLiveKitRoom, type LiveKitRoomService } from '../../examples/backend/livekit-room/index.js';
+import { connectInPage, lkDebug, startLiveKitStack, type LiveKitStack } from '../support/livekit-stack.js';
+import type { Backend } from '../../examples/backend/server.js';
+import type { LiveKitRoomService } from '../../examples/backend/livekit-room/index.js';
 import type { ConnectResult } from './pages/livekit-page.js';
 
 /**
@@ -16,10 +13,7 @@ import type { ConnectResult } from './pages/livekit-page.js';
  */
 
 const API_KEY = 'local-api-key';
-const debug = process.env['LK_DEBUG'] ? (line: string) => console.log(line) : undefined;
-let turn: Coturn;
-let pages: PageServer;
-let browser: LaunchedBrowser;
+const debug = lkDebug;
 let backend: Backend;
 let room: LiveKitRoomService;
 
@@ -27,31 +21,17 @@ let stack: LiveKitStack;
 
 beforeAll(async () => {
   stack = await startLiveKitStack({ page: 'test/e2e/pages/livekit-page.ts', readyFlag: 'lkReady', apiKey: API_KEY, chromiumArgs: ['--webrtc-ip-handling-policy=disable_non_proxied_udp'] });
-  ({ turn, pages, browser, backend, room } = stack);
+  ({ backend, room } = stack);
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function openPage(): Promise<Page> {
-  const page = await browser.browser.newPage();
-  if (debug) page.on('console', (m) => debug(`[page] ${m.text()}`));
-  await page.goto(pages.url);
-  await page.waitForFunction(() => window.lkReady === true);
-  return page;
-}
+const openPage = (): Promise<Page> => stack.openPage();
 
-function connect(page: Page, config: Record<string, unknown>): Promise<ConnectResult> {
-  return page.evaluate((c) => window.lk.connect(c as never), {
-    apiKey: API_KEY,
-    characterId: 'char-1',
-    url: backend.url,
-    transport: 'livekit',
-    backendRetries: 0,
-    ...config,
-  });
-}
+const connect = (page: Page, config: Record<string, unknown>): Promise<ConnectResult> =>
+  connectInPage<ConnectResult>(page, { apiKey: API_KEY, url: backend.url }, config);
 
 describe('LiveKit with UDP blocked in the browser', () => {
   it('fails within connectTimeoutMs with a typed error when the join response has no TURN/TCP', async () => {

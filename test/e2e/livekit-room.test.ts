@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { LaunchedBrowser } from '../support/chromium.js';
-import type { PageServer } from '../support/page-server.js';
-import type { Coturn } from '../support/coturn.js';
 import { startLiveKitStack, type LiveKitStack } from '../support/livekit-stack.js';
-import { startBackend, type Backend } from '../../examples/backend/server.js';
-import { createLiveKitRoom, type LiveKitRoomService } from '../../examples/backend/livekit-room/index.js';
+import type { Backend } from '../../examples/backend/server.js';
+import type { LiveKitRoomService } from '../../examples/backend/livekit-room/index.js';
 
 /**
  * livekit-client 2.23 by itself (no ConvaiClient) in real Chromium against the
  * local room: the room must be a LiveKit server as far as the SDK can tell.
  */
 
-const debug = process.env['LK_DEBUG'] ? (line: string) => console.log(line) : undefined;
-let turn: Coturn;
-let pages: PageServer;
-let browser: LaunchedBrowser;
 let backend: Backend;
 let room: LiveKitRoomService;
 
@@ -23,20 +16,14 @@ let stack: LiveKitStack;
 
 beforeAll(async () => {
   stack = await startLiveKitStack({ page: 'test/e2e/pages/livekit-room-page.ts', readyFlag: 'lkRoomReady', apiKey: 'k' });
-  ({ turn, pages, browser, backend, room } = stack);
+  ({ backend, room } = stack);
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function openPage(): Promise<Page> {
-  const page = await browser.browser.newPage();
-  if (debug) page.on('console', (m) => debug(`[page] ${m.text()}`));
-  await page.goto(pages.url);
-  await page.waitForFunction(() => window.lkRoomReady === true);
-  return page;
-}
+const openPage = (): Promise<Page> => stack.openPage();
 
 const wsUrl = (): string => `ws://127.0.0.1:${backend.port}`;
 

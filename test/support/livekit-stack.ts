@@ -25,6 +25,18 @@ export interface LiveKitStackOptions {
   readonly chromiumArgs?: readonly string[];
 }
 
+/** Runs `window.lk.connect` (test/e2e/pages/livekit-page.ts) with a forced-LiveKit config. */
+export function connectInPage<R>(page: Page, base: { apiKey: string; url: string }, config: Record<string, unknown>): Promise<R> {
+  return page.evaluate((c) => (window as unknown as { lk: { connect(c: unknown): Promise<R> } }).lk.connect(c), {
+    apiKey: base.apiKey,
+    characterId: 'char-1',
+    url: base.url,
+    transport: 'livekit',
+    backendRetries: 0,
+    ...config,
+  });
+}
+
 /** `LK_DEBUG=1` prints the room's log and the page's console. */
 export const lkDebug = process.env['LK_DEBUG'] ? (line: string) => console.log(`${Date.now() % 100_000} ${line}`) : undefined;
 
