@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startFaultStack, type FaultStack } from '../reliability/fault-stack.js';
+import { NOTHING_OPEN, startFaultStack, type FaultStack } from '../reliability/fault-stack.js';
 
 /**
  * The library under a strict Content-Security-Policy (no 'unsafe-eval', no inline
@@ -16,7 +16,6 @@ const CSP = [
   "media-src 'self'",
 ].join('; ');
 
-const NOTHING_OPEN = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0 };
 let stack: FaultStack;
 let page: Page | undefined;
 

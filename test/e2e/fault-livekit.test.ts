@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SECRETS, startFaultStack, type FaultStack } from '../reliability/fault-stack.js';
-import type { Leftovers } from '../reliability/fault-page.js';
+import { NOTHING_OPEN, SECRETS, settle, startFaultStack, type FaultStack } from '../reliability/fault-stack.js';
 
 /**
  * LiveKit faults mid-session, in real Chromium against the local room (werift peer)
@@ -39,20 +38,6 @@ afterAll(async () => {
     await stack.stop();
   }
 });
-
-/** After every fault: no peer connection, socket, mic track, audio context or interval left. */
-const NOTHING_OPEN: Partial<Leftovers> = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0 };
-
-async function settle(p: Page): Promise<Leftovers> {
-  let last: Leftovers | undefined;
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    last = await p.evaluate(() => window.fault.leftovers());
-    if (Object.entries(NOTHING_OPEN).every(([k, v]) => last![k as keyof Leftovers] === v)) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return last!;
-}
 
 async function connectAuto(p: Page, extra: Record<string, unknown> = {}): Promise<void> {
   expect(await p.evaluate((c) => window.fault.create(c as never), stack.config(extra))).toEqual({ ok: true });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Route } from 'playwright-core';
-import { startFaultStack, type ConnectFault, type FaultStack } from '../reliability/fault-stack.js';
-import type { Leftovers, Outcome } from '../reliability/fault-page.js';
+import { NOTHING_OPEN, settle, startFaultStack, type ConnectFault, type FaultStack } from '../reliability/fault-stack.js';
+import type { Outcome } from '../reliability/fault-page.js';
 
 /**
  * Faults on the WebSocket path and around connect, through a real ConvaiClient in
@@ -40,20 +40,6 @@ afterAll(async () => {
     await stack.stop();
   }
 });
-
-/** After every fault: no peer connection, socket, mic track, audio context or interval left. */
-const NOTHING_OPEN: Partial<Leftovers> = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0 };
-
-async function settle(p: Page): Promise<Leftovers> {
-  let last: Leftovers | undefined;
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    last = await p.evaluate(() => window.fault.leftovers());
-    if (Object.entries(NOTHING_OPEN).every(([k, v]) => last![k as keyof Leftovers] === v)) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return last!;
-}
 
 /** The /connect cases share one page (a new client each): a page costs seconds on 2 busy cores. */
 let reusePage = false;

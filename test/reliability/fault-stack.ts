@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Page } from 'playwright-core';
+import type { Leftovers } from './fault-page.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 import { startPageServer, type PageServer } from '../support/page-server.js';
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.js';
@@ -191,4 +192,19 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
     },
   };
   return self;
+}
+
+/** After every fault: no peer connection, socket, mic track, audio context or interval left. */
+export const NOTHING_OPEN: Partial<Leftovers> = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0 };
+
+/** Polls the page's leftovers until nothing is open (or 5 s pass); returns the last reading. */
+export async function settle(p: Page): Promise<Leftovers> {
+  let last: Leftovers | undefined;
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    last = await p.evaluate(() => window.fault.leftovers());
+    if (Object.entries(NOTHING_OPEN).every(([k, v]) => last![k as keyof Leftovers] === v)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return last!;
 }
