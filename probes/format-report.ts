@@ -11,6 +11,7 @@ const VERDICT_TEXT = {
 export const REASON_TEXT: Readonly<Record<ProbeReasonCode, string>> = {
   NO_RTCPEERCONNECTION: 'This environment has no RTCPeerConnection (WebRTC disabled or unsupported).',
   NO_ICE_SERVERS: 'No STUN/TURN server was configured.',
+  PEER_CONNECTION_FAILED: 'The browser refused to create an RTCPeerConnection (too many open in this page?).',
   UDP_BLOCKED: 'No UDP server answered: a firewall or browser policy blocks UDP.',
   TURN_AUTH_FAILED: 'A TURN server rejected the credentials (401): check username and credential.',
   TURN_UNREACHABLE: 'No TURN server answered.',

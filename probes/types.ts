@@ -5,6 +5,7 @@ export type ProbeVerdict = 'webrtc' | 'webrtc-relay-tcp' | 'websocket' | 'none';
 export type ProbeReasonCode =
   | 'NO_RTCPEERCONNECTION'
   | 'NO_ICE_SERVERS'
+  | 'PEER_CONNECTION_FAILED'
   | 'UDP_BLOCKED'
   | 'TURN_AUTH_FAILED'
   | 'TURN_UNREACHABLE'
@@ -57,6 +58,8 @@ export interface CandidateInfo {
  * - `unreachable`: the stack reported error 701 (no answer from the server).
  * - `timeout`: nothing decisive before the probe's deadline.
  * - `cancelled`: not needed any more (an earlier verdict) or aborted.
+ * - `peer-failed`: the RTCPeerConnection could not be created (Chromium refuses a page's
+ *   501st, closed ones counting until garbage-collected): says nothing about the network.
  */
 export type ServerOutcome =
   | 'ok'
@@ -65,7 +68,8 @@ export type ServerOutcome =
   | 'auth-failed'
   | 'unreachable'
   | 'timeout'
-  | 'cancelled';
+  | 'cancelled'
+  | 'peer-failed';
 
 export interface ServerResult {
   /** Index into `ProbeOptions.iceServers`; -1 for the host-only gatherer. */

@@ -36,6 +36,18 @@ function input(servers: ServerResult[], options: { policy?: 'relay' | 'all'; con
 }
 
 describe('decideVerdict', () => {
+  it('a peer connection the browser refused is PEER_CONNECTION_FAILED, not NO_ICE_SERVERS nor UDP_BLOCKED', () => {
+    const result = decideVerdict(input([server('turn', 'udp', 'peer-failed'), server('turn', 'tcp', 'peer-failed')]));
+    expect(result.verdict).toBe('websocket');
+    expect(result.reasons).toContain('PEER_CONNECTION_FAILED');
+    expect(result.reasons).not.toContain('NO_ICE_SERVERS');
+    expect(result.reasons).not.toContain('UDP_BLOCKED');
+  });
+
+  it('an empty server list (gathering never ran) is not NO_ICE_SERVERS', () => {
+    expect(decideVerdict(input([])).reasons).not.toContain('NO_ICE_SERVERS');
+  });
+
   it('says webrtc when a UDP relay works and the connectivity check passes', () => {
     const result = decideVerdict(input([server('turn', 'udp', 'ok'), server('turn', 'tcp', 'ok')], { connectivity: true }));
     expect(result).toEqual({ verdict: 'webrtc', reasons: [] });

@@ -69,7 +69,8 @@ export function decideVerdict(input: VerdictInput): { verdict: ProbeVerdict; rea
     add('NO_RTCPEERCONNECTION');
   } else {
     path = bestClass(servers, policy, true);
-    if (servers.every((s) => s.kind === 'host')) add('NO_ICE_SERVERS');
+    if (servers.some((s) => s.outcome === 'peer-failed')) add('PEER_CONNECTION_FAILED');
+    if (servers.length > 0 && servers.every((s) => s.kind === 'host')) add('NO_ICE_SERVERS');
     const turn = servers.filter((s) => s.kind === 'turn');
     if (turn.some((s) => s.outcome === 'auth-failed')) add('TURN_AUTH_FAILED');
     if (udpBlocked(servers)) add('UDP_BLOCKED');

@@ -43,15 +43,22 @@ export function gatherServer(options: GatherServerOptions): Promise<ServerResult
   if (options.signal.aborted) {
     return Promise.resolve({ serverIndex: target ? target.serverIndex : -1, url, kind, transport, outcome: options.stoppedAs(), candidates, errors, durationMs: 0 });
   }
-  return new Promise<ServerResult>((resolve) => {
-    let settled = false;
-    const pc = new options.ctor({
+  let pc: InstanceType<ProbePeerConnectionConstructor>;
+  try {
+    pc = new options.ctor({
       iceServers: target
         ? [{ urls: target.url, ...(target.username === undefined ? {} : { username: target.username }), ...(target.credential === undefined ? {} : { credential: target.credential }) }]
         : [],
       // relay-only for TURN keeps host/srflx noise out of a TURN server's result
       iceTransportPolicy: kind === 'turn' ? 'relay' : 'all',
     });
+  } catch (error) {
+    // e.g. Chromium's cap of 500 peer connections per page: a fact about the page, not the network
+    errors.push({ code: 0, text: options.redact(error instanceof Error ? error.message : String(error)) });
+    return Promise.resolve({ serverIndex: target ? target.serverIndex : -1, url, kind, transport, outcome: 'peer-failed', candidates, errors, durationMs: Date.now() - started });
+  }
+  return new Promise<ServerResult>((resolve) => {
+    let settled = false;
     const settle = (outcome: ServerOutcome): void => {
       if (settled) return;
       settled = true;

@@ -13,6 +13,7 @@ export type NegotiationReasonCode = 'FORCED' | 'CACHED_VERDICT' | 'LIVEKIT_CONNE
 export const REASON_LABELS: Readonly<Record<ProbeReasonCode | NegotiationReasonCode, string>> = Object.freeze({
   NO_RTCPEERCONNECTION: 'WebRTC unavailable in this browser',
   NO_ICE_SERVERS: 'no STUN/TURN servers configured',
+  PEER_CONNECTION_FAILED: 'the browser refused a WebRTC connection',
   UDP_BLOCKED: 'UDP blocked',
   TURN_AUTH_FAILED: 'TURN credentials rejected',
   TURN_UNREACHABLE: 'TURN server unreachable',
