@@ -19,6 +19,8 @@ const ATTR = { USERNAME: 0x0006, MESSAGE_INTEGRITY: 0x0008, ERROR_CODE: 0x0009, 
 
 interface Message {
   readonly type: number;
+  /** The 96-bit transaction id: an answer belongs to the request with the same id. */
+  readonly id: Buffer;
   readonly attrs: Map<number, Buffer>;
 }
 
@@ -59,7 +61,7 @@ function decode(data: Buffer): Message | undefined {
     attrs.set(type, data.subarray(at + 4, at + 4 + len));
     at += 4 + len + ((4 - (len % 4)) % 4);
   }
-  return { type: data.readUInt16BE(0), attrs };
+  return { type: data.readUInt16BE(0), id: data.subarray(8, 20), attrs };
 }
 
 function errorCode(message: Message): number {
@@ -74,7 +76,13 @@ function udpExchange(host: string, port: number, signal: AbortSignal): { exchang
   const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   socket.on('error', () => undefined);
   let pending: ((m: Message | undefined) => void) | undefined;
-  socket.on('message', (data) => pending?.(decode(data)));
+  let expected: Buffer | undefined;
+  socket.on('message', (data) => {
+    const message = decode(data);
+    // a late answer to a retransmitted earlier request (say, the first 401 challenge) must
+    // not be taken for the answer to the current one (RFC 8489 section 6.3.1)
+    if (message && expected && message.id.equals(expected)) pending?.(message);
+  });
   return {
     exchange: (request) =>
       new Promise((resolve) => {
@@ -90,6 +98,7 @@ function udpExchange(host: string, port: number, signal: AbortSignal): { exchang
         const onAbort = (): void => done(undefined);
         signal.addEventListener('abort', onAbort, { once: true });
         pending = done;
+        expected = request.subarray(8, 20);
         socket.send(request, port, host);
       }),
     close: () => socket.close(),
