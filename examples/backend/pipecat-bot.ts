@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { BackendService, ConnectContext } from './server.js';
 import { PipecatFrameType, encodeAudioFrame, encodeMessageFrame } from '../../src/transports/pipecat-frames.js';
 import { toneFrames } from './pipecat-bot-audio.js';
+import { paceFrames, type PacedPlayback } from './audio-pacer.js';
 
 /** Fault injection for tests; may be changed between connects (`bot.faults.neverReady = true`). */
 export interface PipecatBotFaults {
@@ -93,6 +94,7 @@ export function createPipecatBot(options: PipecatBotOptions = {}): PipecatBot {
     sessions.push(stats);
     sockets.add(ws);
     const timers = new Set<ReturnType<typeof setTimeout>>();
+    let speaking: PacedPlayback | undefined;
     const later = (ms: number, fn: () => void): void => {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -127,8 +129,16 @@ export function createPipecatBot(options: PipecatBotOptions = {}): PipecatBot {
       send('bot-llm-text', { text: `You said: ${text}` });
       send('bot-llm-stopped', {});
       send('bot-started-speaking', {});
-      for (const frame of tone.frames) ws.send(encodeAudioFrame(frame, tone.sampleRate));
-      later(tone.durationMs, () => send('bot-stopped-speaking', {}));
+      // paced in real time, as Pipecat's output transport sends TTS audio (and as the LiveKit
+      // room's bot sends RTP): a burst would let the socket buffer hide what the network does
+      speaking?.stop();
+      const playback = paceFrames(tone.frames, 20, (frame) => {
+        if (ws.readyState === ws.OPEN) ws.send(encodeAudioFrame(frame, tone.sampleRate));
+      });
+      speaking = playback;
+      void playback.done.then(() => {
+        if (speaking === playback && ws.readyState === ws.OPEN) send('bot-stopped-speaking', {});
+      });
     };
 
     const onRtvi = (message: { type: string; id?: unknown; data?: unknown }): void => {
@@ -194,6 +204,7 @@ export function createPipecatBot(options: PipecatBotOptions = {}): PipecatBot {
       sockets.delete(ws);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      speaking?.stop();
       log(`pipecat session ${id} closed (${code}); mic frames ${stats.micFrames}`);
     });
     ws.on('error', () => ws.terminate());

@@ -33,7 +33,7 @@ const connect = (page: Page, config: Record<string, unknown>): Promise<ConnectRe
   connectInPage<ConnectResult>(page, { apiKey: API_KEY, url: backend.url }, config);
 
 describe('LiveKit transport against the local room', () => {
-  it('connects through the coturn relay, gets the bot reply, and the mic reaches the bot', async () => {
+  it('connects through the coturn relay, gets the bot reply, hears the bot, and the mic reaches the bot', async () => {
     const page = await openPage();
     const result = await connect(page, {});
     if (debug) debug(`relay connect took ${Math.round(result.elapsedMs)} ms`);
@@ -45,10 +45,19 @@ describe('LiveKit transport against the local room', () => {
     await page.evaluate(() => window.lk.send('hello over webrtc'));
     const reply = await page.evaluate((n) => window.lk.waitForMessage('bot-llm-text', n, 5_000), before);
     expect(reply).toEqual({ type: 'bot-llm-text', data: { text: 'You said: hello over webrtc' } });
+    // the bot stops speaking once its tone (300 ms) has been sent
+    expect(await page.evaluate((n) => window.lk.waitForMessage('bot-stopped-speaking', n, 5_000), before)).toBeDefined();
     const types = await page.evaluate(() => window.lk.messageTypes());
     expect(types).toEqual(
       expect.arrayContaining(['bot-llm-started', 'bot-llm-stopped', 'bot-started-speaking', 'bot-stopped-speaking']),
     );
+
+    // the bot's reply is spoken on its Opus track: a 440 Hz tone at peak 0.25 reaches the page
+    // (livekit-client subscribed to the bot's announced track and the client re-emitted it)
+    await expect.poll(() => page.evaluate(() => window.lk.botPeak()), { timeout: 10_000 }).toBeGreaterThan(0.1);
+    expect(await page.evaluate(() => window.lk.botPeak())).toBeLessThan(0.5);
+    expect(await page.evaluate(() => window.lk.botTracks())).toEqual(['audio']);
+    expect(room.stats().sessions.at(-1)?.botAudioPackets).toBeGreaterThanOrEqual(15);
 
     // policy 'relay': the selected pair's local side is a relay candidate on coturn
     const pairs = await page.evaluate(() => window.lk.selectedPairs());

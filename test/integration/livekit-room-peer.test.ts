@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import OpusScript from 'opusscript';
 import { gzipSync } from 'node:zlib';
 import {
   MediaStreamTrack,
@@ -94,9 +95,13 @@ function readUserPacket(data: Buffer | string): unknown {
 }
 
 describe('werift client against the room', () => {
-  it('negotiates, gets bot-ready and the echo over _reliable, and counts the RTP of a published track', async () => {
+  it('negotiates, gets bot-ready, the echo over _reliable and the bot\'s Opus voice, and counts the RTP of a published track', async () => {
     const pc = loopbackPeer();
     const reliable: RTCDataChannel = pc.createDataChannel('_reliable', { ordered: true });
+    // an idle recvonly section first, as livekit-client offers three: the bot speaks on it
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    const heard: Buffer[] = [];
+    pc.onTrack.subscribe((t) => t.onReceiveRtp.subscribe((rtp) => heard.push(rtp.payload)));
     const track = new MediaStreamTrack({ kind: 'audio' });
     pc.addTransceiver(track, { direction: 'sendonly' });
     const inbound: unknown[] = [];
@@ -130,12 +135,36 @@ describe('werift client against the room', () => {
       for (const line of sd!.sdp.split('\r\n').filter((l) => l.startsWith('a=candidate:'))) {
         expect(line.split(' ')[4]).toMatch(/^127\./);
       }
+      // the bot's track: announced in the join response, sent on the recvonly section, mapped by mid
+      const join = frames[0]?.message.case === 'join' ? frames[0].message.value : undefined;
+      const botInfo = join?.otherParticipants[0];
+      const botTrack = botInfo?.tracks[0];
+      expect(botTrack).toMatchObject({ type: TrackType.AUDIO, source: TrackSource.MICROPHONE, mimeType: 'audio/opus' });
+      expect(botTrack?.sid).toMatch(/^TR_/);
+      expect(sd?.midToTrackId).toEqual({ '0': botTrack?.sid });
+      const botSection = sd!.sdp.split(/\r\nm=/)[1] ?? '';
+      expect(botSection).toMatch(/^audio /);
+      expect(botSection).toContain('a=sendonly');
+      expect(botSection).toContain(`a=msid:${botInfo?.sid}|${botTrack?.sid} `);
       await pc.setRemoteDescription({ type: 'answer', sdp: sd!.sdp });
 
       await until(() => inbound.find((m) => (m as { type?: string }).type === 'bot-ready'), 'bot-ready');
       reliable.send(userPacket({ type: 'user_text_message', data: { text: 'from werift' } }));
       const reply = await until(() => inbound.find((m) => (m as { type?: string }).type === 'bot-llm-text'), 'reply');
       expect(reply).toEqual({ type: 'bot-llm-text', data: { text: 'You said: from werift' } });
+      await until(() => inbound.find((m) => (m as { type?: string }).type === 'bot-stopped-speaking'), 'bot-stopped-speaking');
+      // 300 ms of tone = 15 Opus packets, which decode to the 440 Hz tone at peak 0.25
+      expect(heard.length).toBeGreaterThanOrEqual(14);
+      const decoder = new OpusScript(48_000, 1);
+      try {
+        const pcm = Buffer.concat(heard.slice(2).map((p) => decoder.decode(p)));
+        let peak = 0;
+        for (let i = 0; i + 1 < pcm.length; i += 2) peak = Math.max(peak, Math.abs(pcm.readInt16LE(i)) / 0x8000);
+        expect(peak).toBeGreaterThan(0.15);
+        expect(peak).toBeLessThan(0.4);
+      } finally {
+        decoder.delete();
+      }
       expect(inbound.map((m) => (m as { type: string }).type)).toEqual([
         'bot-ready',
         'bot-llm-started',

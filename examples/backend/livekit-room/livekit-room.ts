@@ -37,6 +37,8 @@ export interface LiveKitRoomOptions {
   readonly clockToleranceSeconds?: number;
   /** Identity of the bot in every room. @default 'convai-bot' */
   readonly botIdentity?: string;
+  /** Length of the tone the bot speaks in each reply (the Pipecat bot's `toneMs`). @default 300 */
+  readonly toneMs?: number;
   /** Faults to inject; the object stays live, so a test may change it between connects. */
   readonly faults?: RoomFaults;
   readonly log?: (line: string) => void;
@@ -185,6 +187,7 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
         pingInterval: options.pingInterval ?? 5,
         pingTimeout: options.pingTimeout ?? 15,
         faults,
+        toneMs: options.toneMs ?? 300,
         log,
         onClosed: (closed) => {
           if (rooms.get(checked.room)?.session === closed) rooms.delete(checked.room);

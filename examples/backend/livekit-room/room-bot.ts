@@ -60,15 +60,29 @@ export function decodeUserPacket(bytes: Uint8Array): UserPacketResult {
   return { ok: true, message: { type, data }, topic: packet.value.value.topic };
 }
 
+/** Where the bot's speech goes: an audio track in the room. */
+export interface BotMouth {
+  /** Starts a reply's speech; resolves when it has been played out (or cut). */
+  speak(): Promise<void>;
+  /** Cuts the speech short. */
+  silence(): void;
+}
+
 /**
  * The echo bot, the same conversation as the Pipecat bot: `bot-ready` once the
- * user can hear it, then for each `user_text_message` the LLM and speaking
- * events around "You said: <text>". Transport-free: it only calls `send`.
+ * user can hear it, then for each `user_text_message` the LLM events around
+ * "You said: <text>" and a spoken tone between `bot-started-speaking` and
+ * `bot-stopped-speaking`. Transport-free: it only calls `send` and `mouth`.
  */
 export class EchoBot {
   private readyDone = false;
+  /** Bumped per reply, so a reply cut short does not announce the end of the next one. */
+  private turn = 0;
 
-  constructor(private readonly send: (message: ConvaiWireMessage) => void) {}
+  constructor(
+    private readonly send: (message: ConvaiWireMessage) => void,
+    private readonly mouth?: BotMouth,
+  ) {}
 
   /** Idempotent: the reliable channel may open more than once across renegotiations. */
   ready(): void {
@@ -92,6 +106,8 @@ export class EchoBot {
         return true;
       }
       case 'interrupt-bot':
+        this.turn += 1;
+        this.mouth?.silence();
         this.send({ type: 'bot-stopped-speaking', data: {} });
         return true;
       case 'tts-toggle':
@@ -108,6 +124,10 @@ export class EchoBot {
     this.send({ type: 'bot-llm-text', data: { text } });
     this.send({ type: 'bot-llm-stopped', data: {} });
     this.send({ type: 'bot-started-speaking', data: {} });
-    this.send({ type: 'bot-stopped-speaking', data: {} });
+    const turn = ++this.turn;
+    const spoken = this.mouth?.speak() ?? Promise.resolve();
+    void spoken.then(() => {
+      if (turn === this.turn) this.send({ type: 'bot-stopped-speaking', data: {} });
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { RTCPeerConnection, type RTCDataChannel, type RTCIceCandidateInit } from 'werift';
+import { MediaStream, RTCPeerConnection, type MediaStreamTrack, type RTCDataChannel, type RTCIceCandidateInit } from 'werift';
 import type { IceServerConfig } from './signal-codec.js';
 
 /** The address field of an `a=candidate` line (RFC 8839 section 5.1). */
@@ -47,6 +47,23 @@ export interface RoomPeerOptions {
   readonly extraPeerAddresses?: readonly string[];
   /** The `_reliable` channel opened: the client can now hear us. */
   readonly onReliableOpen?: () => void;
+  /** A track the server sends the client (the bot's voice); see `attachOutgoing`. */
+  readonly outgoing?: OutgoingTrack;
+}
+
+/** A server-side track, named the way a LiveKit server names a remote participant's track. */
+export interface OutgoingTrack {
+  readonly track: MediaStreamTrack;
+  /** The publisher's participant sid: livekit-client finds the participant by the stream id `<participant sid>|<track sid>`. */
+  readonly participantSid: string;
+  /** `TR_...`, the sid announced in the participant's `TrackInfo`. */
+  readonly trackSid: string;
+}
+
+export interface PeerAnswer {
+  readonly sdp: string;
+  /** mid -> track sid, for `SessionDescription.midToTrackId` (see `attachOutgoing`). */
+  readonly midToTrackId: Record<string, string>;
 }
 
 /**
@@ -59,6 +76,8 @@ export class RoomPeer {
   private readonly channels = new Map<string, RTCDataChannel>();
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The mid the outgoing track rides on, once attached. */
+  private outgoingMid: string | undefined;
   /** RTP packets received on the client's audio tracks. */
   micPackets = 0;
   /** Candidates from the client dropped because they were not loopback. */
@@ -125,18 +144,45 @@ export class RoomPeer {
    * Answers an offer, with the SDP fixed for Chromium (`sanitizeAnswerSdp`). Offers are applied one after the other: the client sends
    * its second offer right after the first answer, and one per published track.
    */
-  answer(sdp: string): Promise<string> {
+  answer(sdp: string): Promise<PeerAnswer> {
     const next = this.chain.then(async () => {
       if (this.closed) throw new Error('peer closed');
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      this.attachOutgoing();
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       const local = this.pc.localDescription;
       if (!local) throw new Error('no local description after setLocalDescription');
-      return sanitizeAnswerSdp(local.sdp);
+      const midToTrackId: Record<string, string> = {};
+      if (this.outgoingMid !== undefined && this.options.outgoing) midToTrackId[this.outgoingMid] = this.options.outgoing.trackSid;
+      return { sdp: sanitizeAnswerSdp(local.sdp), midToTrackId };
     });
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * With one peer connection the client is always the offerer, so a server cannot add a
+   * section of its own: livekit-client offers three idle `recvonly` audio sections up front
+   * for exactly this (RTCEngine `addMediaSections`), and a LiveKit server sends a remote
+   * participant's track on one of them. The answer turns that section `sendonly` with msid
+   * `<participant sid>|<track sid>`, and every answer carries `midToTrackId`, because
+   * Chromium gives a received track an id of its own and livekit-client replaces its map
+   * with each answer's (RTCEngine `onAnswer`, `getTrackIdForReceiver`).
+   */
+  private attachOutgoing(): void {
+    const outgoing = this.options.outgoing;
+    if (!outgoing || this.outgoingMid !== undefined) return;
+    const section = this.pc
+      .getTransceivers()
+      .find((t) => t.kind === 'audio' && t.mid !== null && t.offerDirection === 'sendonly' && !t.sender.track);
+    if (!section?.mid) return;
+    const sender = section.sender as { trackId: string } & typeof section.sender;
+    sender.trackId = outgoing.trackSid;
+    sender.setStreams([new MediaStream({ id: `${outgoing.participantSid}|${outgoing.trackSid}` })]);
+    sender.registerTrack(outgoing.track);
+    section.setDirection('sendonly');
+    this.outgoingMid = section.mid;
   }
 
   /** Adds a trickled client candidate; only loopback ones, so nothing leaves the machine. */

@@ -15,6 +15,8 @@ import {
   SignalResponse,
   TrackInfo,
   TrackPublishedResponse,
+  TrackSource,
+  TrackType,
   WrappedJoinRequest,
   type AddTrackRequest,
   WrappedJoinRequest_Compression,
@@ -97,6 +99,24 @@ export interface ParticipantDescription {
   readonly identity: string;
   readonly name?: string;
   readonly kind?: ParticipantInfo_Kind;
+  /** Tracks the participant publishes (the bot's voice). */
+  readonly tracks?: readonly TrackInfo[];
+}
+
+/**
+ * How a LiveKit server announces a participant's microphone track: livekit-client makes a
+ * `RemoteTrackPublication` of it and, with auto-subscribe, waits for the media to arrive
+ * on the peer connection under the same sid.
+ */
+export function audioTrackInfo(sid: string, name: string): TrackInfo {
+  return new TrackInfo({
+    sid,
+    type: TrackType.AUDIO,
+    name,
+    source: TrackSource.MICROPHONE,
+    mimeType: 'audio/opus',
+    muted: false,
+  });
 }
 
 export function participantInfo(p: ParticipantDescription): ParticipantInfo {
@@ -111,6 +131,7 @@ export function participantInfo(p: ParticipantDescription): ParticipantInfo {
     joinedAtMs: BigInt(now),
     version: 1,
     permission: new ParticipantPermission({ canSubscribe: true, canPublish: true, canPublishData: true }),
+    tracks: [...(p.tracks ?? [])],
   });
 }
 

@@ -12,9 +12,11 @@ import {
   type SignalResponse,
 } from '@livekit/protocol';
 import { RoomPeer } from './room-peer.js';
+import { BotVoice, opusTone } from './bot-voice.js';
 import { withoutTcpTurn, type RoomFaults } from './room-faults.js';
 import { decodeUserPacket, encodeBotPacket, EchoBot, type BotIdentity } from './room-bot.js';
 import {
+  audioTrackInfo,
   decodeSignalRequest,
   encodeSignalResponse,
   joinResponse,
@@ -38,6 +40,8 @@ export interface SignalSessionOptions {
   /** Seconds; a client silent for this long is taken as gone. */
   readonly pingTimeout: number;
   readonly faults: Readonly<RoomFaults>;
+  /** Length of the tone the bot speaks in each reply, as the Pipecat bot's `toneMs`. */
+  readonly toneMs: number;
   readonly log: (line: string) => void;
   readonly onClosed: (session: SignalSession) => void;
 }
@@ -51,6 +55,8 @@ export interface SessionStats {
   readonly malformedDataMessages: number;
   readonly micPackets: number;
   readonly tracksPublished: number;
+  /** Opus RTP packets of the bot's voice handed to the peer. */
+  readonly botAudioPackets: number;
   readonly closeReason: string | undefined;
 }
 
@@ -63,6 +69,8 @@ export interface SessionStats {
 export class SignalSession {
   private readonly peer: RoomPeer;
   private readonly bot: EchoBot;
+  private readonly voice = new BotVoice();
+  private readonly botTrackSid: string;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private botSequence = 0;
@@ -75,7 +83,9 @@ export class SignalSession {
 
   constructor(private readonly options: SignalSessionOptions) {
     const { ws } = options;
+    this.botTrackSid = `TR_${options.bot.sid.slice(3)}`;
     this.peer = new RoomPeer({
+      outgoing: { track: this.voice.track, participantSid: options.bot.sid, trackSid: this.botTrackSid },
       iceServers: options.peerIceServers,
       extraPeerAddresses: options.extraPeerAddresses,
       onCandidate: (init) =>
@@ -90,10 +100,16 @@ export class SignalSession {
         if (state === 'failed') void this.close('peer connection failed');
       },
     });
-    this.bot = new EchoBot((message) => {
-      this.botSequence += 1;
-      this.peer.sendReliable(encodeBotPacket(options.bot, this.botSequence, message));
-    });
+    this.bot = new EchoBot(
+      (message) => {
+        this.botSequence += 1;
+        this.peer.sendReliable(encodeBotPacket(options.bot, this.botSequence, message));
+      },
+      {
+        speak: () => this.voice.speak(opusTone(options.toneMs)),
+        silence: () => this.voice.stop(),
+      },
+    );
     ws.on('message', (data, isBinary) => this.handleFrame(data, isBinary));
     ws.on('close', () => void this.close('signalling socket closed'));
     ws.on('error', (error) => void this.close(`signalling socket error: ${error.message}`));
@@ -119,6 +135,7 @@ export class SignalSession {
       malformedDataMessages: this.malformedDataMessages,
       micPackets: this.peer.micPackets,
       tracksPublished: this.tracksPublished,
+      botAudioPackets: this.voice.packetsSent,
       closeReason: this.closeReason,
     };
   }
@@ -131,7 +148,7 @@ export class SignalSession {
         roomName: this.options.roomName,
         roomSid: this.options.roomSid,
         participant: this.options.participant,
-        others: [{ ...this.options.bot, name: 'Convai bot' }],
+        others: [{ ...this.options.bot, name: 'Convai bot', tracks: [audioTrackInfo(this.botTrackSid, 'bot-voice')] }],
         iceServers,
         pingInterval: this.options.pingInterval,
         pingTimeout: this.options.pingTimeout,
@@ -173,10 +190,10 @@ export class SignalSession {
     if (this.options.faults.withholdAnswer) return;
     this.peer
       .answer(offer.sdp)
-      .then((sdp) => {
+      .then((answer) => {
         this.offersAnswered += 1;
         // the client matches the answer to its offer by id; without the echo it holds back every later offer
-        this.send({ case: 'answer', value: new SessionDescription({ type: 'answer', sdp, id: offer.id }) });
+        this.send({ case: 'answer', value: new SessionDescription({ type: 'answer', sdp: answer.sdp, id: offer.id, midToTrackId: answer.midToTrackId }) });
       })
       .catch((error: unknown) => {
         if (this.closed) return;
@@ -282,6 +299,7 @@ export class SignalSession {
     clearTimeout(this.idleTimer);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.voice.close();
     const { ws } = this.options;
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
       ws.close(code, reason.slice(0, 120));

@@ -21,9 +21,31 @@ let client: ConvaiClient | undefined;
 const messages: InboundMessage[] = [];
 const errors: { code: string; message: string }[] = [];
 
+/** Peak level heard on the bot's track (LiveKit's remote audio), in an AudioContext of its own. */
+let botPeak = 0;
+const botTracks: string[] = [];
+function meter(track: MediaStreamTrack): void {
+  const context = new AudioContext();
+  const analyser = context.createAnalyser();
+  context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  const timer = setInterval(() => {
+    analyser.getFloatTimeDomainData(samples);
+    for (const v of samples) botPeak = Math.max(botPeak, Math.abs(v));
+    if (track.readyState === 'ended') {
+      clearInterval(timer);
+      void context.close();
+    }
+  }, 10);
+}
+
 async function connect(config: ConvaiClientConfig): Promise<ConnectResult> {
   client = new ConvaiClient(config);
   client.on('message', (m) => messages.push(m));
+  client.on('botAudioTrack', (t) => {
+    botTracks.push(t.kind);
+    meter(t);
+  });
   client.on('error', (e) => errors.push({ code: e.code, message: e.message }));
   const started = performance.now();
   try {
@@ -83,6 +105,8 @@ const api = {
   messageCount: () => messages.length,
   messageTypes: () => messages.map((m) => m.type),
   errors: () => errors.slice(),
+  botPeak: () => botPeak,
+  botTracks: () => botTracks.slice(),
   state: () => client?.state,
   send: (text: string) => client!.sendUserTextMessage(text),
   disconnect: () => client?.disconnect(),
