@@ -4,6 +4,7 @@ import type { ProbeScenarioResult } from './probe-time.js';
 import type { BundleResult } from './bundle-size.js';
 import type { OwnCodeBreakdown } from './own-code-breakdown.js';
 import type { ResourceResult } from './probe-resources.js';
+import type { HearResult } from './hear.js';
 
 export interface MachineInfo {
   readonly cpus: number;
@@ -27,6 +28,8 @@ export interface BenchResults {
   readonly probe?: readonly ProbeScenarioResult[];
   readonly bundle?: BundleResult & { readonly breakdown: OwnCodeBreakdown };
   readonly resources?: ResourceResult;
+  /** "What the user hears" per transport and network condition (bench/hear.ts). */
+  readonly hear?: HearResult;
   readonly verdictMatrix?: unknown;
   /** bench/verdict-matrix.ts's own table of `verdictMatrix`. */
   readonly verdictMatrixText?: string;

@@ -1,7 +1,48 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ConnectBenchResult } from './connect-timing.js';
 import { markdownTable, rows, type BenchResults } from './report.js';
+import { HEAR_METHOD, hearMarkdown } from './hear.js';
+
+const HEAR_START = '<!-- hear:start -->';
+const HEAR_END = '<!-- hear:end -->';
+
+/** The "what the user hears" section, between markers so a run of that section alone can replace it in place. */
+function hearSection(results: BenchResults): string {
+  if (!results.hear) return '';
+  return [
+    HEAR_START,
+    '## What the user hears',
+    '',
+    `Run of ${results.startedAt}; 1-minute load average ${results.loadAverage.start} at the start, ${results.loadAverage.end} at the end.`,
+    '',
+    hearMarkdown(results.hear),
+    '',
+    HEAR_METHOD,
+    HEAR_END,
+    '',
+  ].join('\n');
+}
+
+/** Replaces (or adds, before the verdict matrix or the method) the listening section of an existing RESULTS.md. */
+export async function updateHearSection(markdownPath: string, results: BenchResults): Promise<void> {
+  let text = '';
+  try {
+    text = await readFile(markdownPath, 'utf8');
+  } catch {
+    // no file yet: the section alone
+  }
+  const section = hearSection(results);
+  const start = text.indexOf(HEAR_START);
+  const end = text.indexOf(HEAR_END);
+  if (start >= 0 && end > start) {
+    text = text.slice(0, start) + section + text.slice(end + HEAR_END.length).replace(/^\n+/, '');
+  } else {
+    const anchor = ['## Verdict matrix', '## Errors in this run', '## Method'].map((h) => text.indexOf(h)).find((i) => i >= 0);
+    text = anchor === undefined ? `${text}\n${section}` : text.slice(0, anchor) + section + '\n' + text.slice(anchor);
+  }
+  await writeFile(markdownPath, text);
+}
 
 const ms = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${Math.round(n)} ms`);
 
@@ -101,6 +142,7 @@ export function resultsMarkdown(results: BenchResults): string {
       '',
     );
   }
+  if (results.hear) lines.push(hearSection(results));
   if (results.verdictMatrixText) lines.push('## Verdict matrix', '', '```', results.verdictMatrixText, '```', '');
   if (results.errors.length > 0) lines.push('## Errors in this run', '', ...results.errors.map((e) => `- ${e}`), '');
   lines.push(METHOD);

@@ -8,23 +8,28 @@ import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH } from '../test/support/chromium.js';
 import { benchBundleSize } from './bundle-size.js';
 import { benchFallbackCost } from './fallback-cost.js';
+import { benchHear, hearMarkdown } from './hear.js';
+import { HEAR_CONDITIONS } from './hear-rig.js';
 import { benchNegotiationOverhead } from './negotiation-overhead.js';
 import { ownCodeBreakdown } from './own-code-breakdown.js';
 import { benchProbeResources } from './probe-resources.js';
 import { benchProbeTime } from './probe-time.js';
 import { rows, textTable, type BenchResults, type MachineInfo } from './report.js';
-import { writeResults } from './results-file.js';
+import { updateHearSection, writeResults } from './results-file.js';
 
-const SECTIONS = ['bundle', 'negotiation', 'fallback', 'probe', 'resources'] as const;
+const SECTIONS = ['bundle', 'negotiation', 'fallback', 'probe', 'resources', 'hear'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const USAGE = `Usage: tsx bench/run.ts [--pairs N] [--probes N] [--only ${SECTIONS.join(',')}] [--skip-matrix]
+const USAGE = `Usage: tsx bench/run.ts [--pairs N] [--probes N] [--hear-rounds N] [--only ${SECTIONS.join(',')}] [--skip-matrix]
 
   --pairs N      rounds per interleaved comparison (and runs per probe scenario), default 10, at least 10
                  for figures worth reporting (fewer are allowed for a quick look)
   --probes N     probes in the resource run, default 200
+  --hear-rounds N  rounds per condition of "what the user hears" (needs root: a network namespace), default 3
+  --hear-conditions LIST  only these of ${HEAR_CONDITIONS.map((c) => c.id).join(',')}
   --only LIST    run only these measurements; results go to bench/results/latest.json,
-                 bench/RESULTS.md is rewritten only by a full run
+                 bench/RESULTS.md is rewritten only by a full run (\`--only hear\` updates its own section;
+                 \`npm run bench:hear\` runs that section alone, in about 6 min)
   --skip-matrix  do not run the verdict matrix (bench/verdict-matrix.ts) at the end`;
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
@@ -87,6 +92,8 @@ async function main(): Promise<number> {
     options: {
       pairs: { type: 'string' },
       probes: { type: 'string' },
+      'hear-rounds': { type: 'string' },
+      'hear-conditions': { type: 'string' },
       only: { type: 'string' },
       'skip-matrix': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -98,6 +105,13 @@ async function main(): Promise<number> {
   }
   const rounds = positiveInt('pairs', values.pairs, 10);
   const probes = positiveInt('probes', values.probes, 200);
+  const hearRounds = positiveInt('hear-rounds', values['hear-rounds'], 3);
+  const hearIds = values['hear-conditions']?.split(',').map((s) => s.trim());
+  const hearConditions = hearIds ? hearIds.map((id) => {
+    const found = HEAR_CONDITIONS.find((c) => c.id === id);
+    if (!found) throw new Error(`Unknown \`--hear-conditions\` entry ${JSON.stringify(id)}. Known: ${HEAR_CONDITIONS.map((c) => c.id).join(', ')}.`);
+    return found;
+  }) : HEAR_CONDITIONS;
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`Unknown \`--only\` section(s): ${unknown.join(', ')}. Known: ${SECTIONS.join(', ')}.`);
@@ -155,6 +169,12 @@ async function main(): Promise<number> {
       results.resources = await benchProbeResources(probes, log);
     });
   }
+  if (wanted('hear')) {
+    await step(`6. what the user hears (${hearRounds} rounds per condition)`, async () => {
+      results.hear = await benchHear(hearRounds, log, hearConditions);
+      log(hearMarkdown(results.hear));
+    });
+  }
   if (!values['skip-matrix']) {
     await step('verdict matrix', async () => {
       const matrix = await runMatrix(log);
@@ -170,7 +190,12 @@ async function main(): Promise<number> {
   console.log(`\n${textTable(rows(results))}`);
   const json = 'bench/results/latest.json';
   await writeResults(results, json, full ? 'bench/RESULTS.md' : undefined);
-  console.log(`\nwrote ${json}${full ? ' and bench/RESULTS.md' : ' (bench/RESULTS.md is rewritten only by a full run of at least 10 rounds)'}`);
+  // the listening section is long and needs root: a run of it alone refreshes its own part of RESULTS.md
+  const hearOnly = !full && results.hear !== undefined && results.hear.cells.some((c) => c.runs > 0);
+  if (hearOnly) await updateHearSection('bench/RESULTS.md', results);
+  console.log(
+    `\nwrote ${json}${full ? ' and bench/RESULTS.md' : hearOnly ? " and bench/RESULTS.md's \"what the user hears\" section" : ' (bench/RESULTS.md is rewritten only by a full run of at least 10 rounds)'}`,
+  );
   if (errors.length > 0) console.log(`\n${errors.length} measurement(s) failed:\n${errors.map((e) => `  ${e}`).join('\n')}`);
   return errors.length > 0 ? 1 : 0;
 }

@@ -20,6 +20,11 @@ export interface NetnsOptions {
   readonly reject?: readonly DroppedProtocol[];
   /** TCP ports on the root side silently dropped (e.g. TURN/TCP, while the backend's port stays open). @default [] */
   readonly dropTcpPorts?: readonly number[];
+  /**
+   * Random loss of IP packets, in percent, each direction, on the veth (nft `numgen random`):
+   * the kernel drops TCP segments and UDP datagrams alike, so TCP really retransmits. @default 0
+   */
+  readonly lossPercent?: number;
 }
 
 /** The firewall of a namespace, as `setRules` takes it: anything left out is allowed. */
@@ -100,9 +105,13 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
         if (!Number.isInteger(p) || p < 1 || p > 65_535) throw new Error(`dropTcpPorts: ${p} is not a port`);
         return `tcp dport ${p} drop; tcp sport ${p} drop;`;
       });
+      const loss = rules.lossPercent ?? 0;
+      if (!Number.isFinite(loss) || loss < 0 || loss > 100) throw new Error(`lossPercent: expected 0..100, got ${loss}`);
+      // per mille, so 0.5 % is expressible
+      const lossRule = loss > 0 ? [`meta protocol ip numgen random mod 1000 < ${Math.round(loss * 10)} drop;`] : [];
       quiet(['nft', 'delete', 'table', 'netdev', table]);
       quiet(['nft', 'delete', 'table', 'inet', table]);
-      const drops = [...(rules.drop ?? []).map((p) => `meta l4proto ${p} drop;`), ...ports].join(' ');
+      const drops = [...(rules.drop ?? []).map((p) => `meta l4proto ${p} drop;`), ...ports, ...lossRule].join(' ');
       const rejects = (rules.reject ?? [])
         .map((p) => `iifname "${rootDev}" meta l4proto ${p} reject${p === 'tcp' ? ' with tcp reset' : ''};`)
         .join(' ');

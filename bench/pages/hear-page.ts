@@ -1,0 +1,326 @@
+import { ConvaiClient, type ConvaiClientConfig } from '../../src/index.js';
+import '../../src/websocket.js';
+
+/**
+ * "What the user hears" page: a ConvaiClient on a forced transport, its bot audio track
+ * read sample by sample by an AudioWorklet in a context of its own (the same tap on both
+ * transports: LiveKit's remote track, the WebSocket player's mirror track), WebSocket
+ * audio frames timestamped as they arrive, and LiveKit's receiver stats polled.
+ * Method: bench/results-file.ts (HEAR_METHOD).
+ */
+
+/** A block is audible above this RMS: the bot's tone is 0.177 RMS (peak 0.25), silence is 0. */
+const AUDIBLE_RMS = 0.02;
+/** The bot's PCM frames on the Pipecat wire: 20 ms at 24 kHz = 960 B of PCM plus the protobuf frame; RTVI messages are far smaller. */
+const MIN_AUDIO_FRAME_BYTES = 900;
+const FRAME_MS = 20;
+
+// -- sockets: optional rerouting (the delay condition's relay) and arrival times of audio frames
+let route: { from: string; to: string } | undefined;
+let recording = false;
+const wsArrivals: number[] = [];
+const NativeWebSocket = globalThis.WebSocket;
+globalThis.WebSocket = class extends NativeWebSocket {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    let target = String(url);
+    if (route && target.startsWith(route.from)) target = route.to + target.slice(route.from.length);
+    super(target, protocols);
+    // added before the library's own listener, so the time is the arrival, not the handling
+    this.addEventListener('message', (event: MessageEvent) => {
+      if (!recording) return;
+      const data: unknown = event.data;
+      const size = data instanceof ArrayBuffer ? data.byteLength : data instanceof Blob ? data.size : 0;
+      if (size >= MIN_AUDIO_FRAME_BYTES) wsArrivals.push(performance.now());
+    });
+  }
+};
+
+const peers: RTCPeerConnection[] = [];
+const NativePeerConnection = globalThis.RTCPeerConnection;
+globalThis.RTCPeerConnection = class extends NativePeerConnection {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    peers.push(this);
+  }
+};
+
+// -- the meter: RMS of every render quantum of the bot track, with its context time
+const METER = `
+class HearMeter extends AudioWorkletProcessor {
+  constructor() { super(); this.batch = []; }
+  process(inputs) {
+    const channel = inputs[0] && inputs[0][0];
+    let sum = 0;
+    if (channel) for (let i = 0; i < channel.length; i++) sum += channel[i] * channel[i];
+    this.batch.push(currentTime, channel ? Math.sqrt(sum / channel.length) : 0, channel ? channel.length / sampleRate : 128 / sampleRate);
+    if (this.batch.length >= 300) { this.port.postMessage(this.batch); this.batch = []; }
+    return true;
+  }
+}
+registerProcessor('hear-meter', HearMeter);
+`;
+
+interface Meter {
+  readonly context: AudioContext;
+  /** Flat triples: context time (s), RMS, block duration (s). */
+  readonly blocks: number[];
+}
+let meter: Meter | undefined;
+let meterError: string | undefined;
+
+async function startMeter(track: MediaStreamTrack): Promise<void> {
+  const context = new AudioContext();
+  const url = URL.createObjectURL(new Blob([METER], { type: 'text/javascript' }));
+  await context.audioWorklet.addModule(url);
+  URL.revokeObjectURL(url);
+  const node = new AudioWorkletNode(context, 'hear-meter');
+  const blocks: number[] = [];
+  node.port.onmessage = (event: MessageEvent<number[]>) => {
+    if (recording) blocks.push(...event.data);
+  };
+  context.createMediaStreamSource(new MediaStream([track])).connect(node);
+  // a node nobody pulls is not rendered: pull it through a muted gain
+  const mute = context.createGain();
+  mute.gain.value = 0;
+  node.connect(mute).connect(context.destination);
+  await context.resume();
+  meter = { context, blocks };
+}
+
+let client: ConvaiClient | undefined;
+const botEvents: { type: string; at: number }[] = [];
+
+export interface HearConnect {
+  readonly config: ConvaiClientConfig;
+  /** Rewrite socket URLs starting with `from` to start with `to` (a delaying relay in front of the backend). */
+  readonly route?: { from: string; to: string };
+}
+
+async function connect(input: HearConnect): Promise<{ ok: boolean; code?: string; message?: string }> {
+  route = input.route;
+  const c = new ConvaiClient(input.config);
+  client = c;
+  c.on('message', (m) => botEvents.push({ type: m.type, at: performance.now() }));
+  c.on('botAudioTrack', (track) => {
+    startMeter(track).catch((error: unknown) => {
+      meterError = error instanceof Error ? error.message : String(error);
+    });
+  });
+  try {
+    await c.connect();
+    return { ok: true };
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    return { ok: false, ...(e.code ? { code: e.code } : {}), ...(e.message ? { message: e.message } : {}) };
+  }
+}
+
+/** Resolves once the meter reads the bot track in a running context (LiveKit subscribes after connect). */
+async function meterReady(timeoutMs: number): Promise<string | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (meterError) return meterError;
+    if (meter?.context.state === 'running') return undefined;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return 'no bot audio track within the timeout';
+}
+
+interface InboundAudio {
+  readonly jitterMs: number;
+  readonly packetsReceived: number;
+  readonly packetsLost: number;
+  readonly concealedSamples: number;
+  readonly totalSamplesReceived: number;
+  readonly jitterBufferDelayMs: number;
+  readonly jitterBufferEmitted: number;
+}
+
+const NO_AUDIO_YET: InboundAudio = {
+  jitterMs: Number.NaN,
+  packetsReceived: 0,
+  packetsLost: 0,
+  concealedSamples: 0,
+  totalSamplesReceived: 0,
+  jitterBufferDelayMs: 0,
+  jitterBufferEmitted: 0,
+};
+
+/**
+ * The receiver of the bot's voice: of the client's audio sections only one carries it, and
+ * Chromium reports an `inbound-rtp` only once a packet arrived (all zeros before).
+ */
+async function inboundAudio(): Promise<InboundAudio> {
+  let best = NO_AUDIO_YET;
+  for (const pc of peers) {
+    if (pc.connectionState === 'closed') continue;
+    const report = await pc.getStats();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s['type'] !== 'inbound-rtp' || s['kind'] !== 'audio') return;
+      const packetsReceived = Number(s['packetsReceived'] ?? 0);
+      if (packetsReceived < best.packetsReceived) return;
+      best = {
+        jitterMs: Number(s['jitter'] ?? Number.NaN) * 1000,
+        packetsReceived,
+        packetsLost: Number(s['packetsLost'] ?? 0),
+        concealedSamples: Number(s['concealedSamples'] ?? 0),
+        totalSamplesReceived: Number(s['totalSamplesReceived'] ?? 0),
+        jitterBufferDelayMs: Number(s['jitterBufferDelay'] ?? 0) * 1000,
+        jitterBufferEmitted: Number(s['jitterBufferEmittedCount'] ?? 0),
+      };
+    });
+  }
+  return best;
+}
+
+export interface HearSample {
+  readonly ok: boolean;
+  readonly error?: string;
+  /** The user's message sent -> the first audible block of the bot track (ms). */
+  readonly firstAudibleMs?: number;
+  /** First to last audible block (ms): 10 000 for a 10 s reply played without stretching. */
+  readonly playoutMs?: number;
+  /** Share of the playout span that was silent (underruns), 0..1. */
+  readonly gapShare?: number;
+  readonly gapCount?: number;
+  readonly longestGapMs?: number;
+  /** Where the first gaps start, ms after the first audible block (where in the reply they fall). */
+  readonly gapOffsetsMs?: readonly number[];
+  /** RFC 3550 interarrival jitter (ms), mean over the reply. */
+  readonly jitterMs?: number;
+  /** LiveKit only: share of played samples that NetEq concealed (lost or late packets), 0..1. */
+  readonly concealedShare?: number;
+  /** LiveKit only: packets lost / expected during the reply. */
+  readonly packetLoss?: number;
+  /** LiveKit only: mean time a sample waited in the jitter buffer (ms). */
+  readonly jitterBufferMs?: number;
+  /** WebSocket only: audio frames received. */
+  readonly frames?: number;
+}
+
+/** RFC 3550 section 6.4.1: J += (|D| - J) / 16, D from arrival times vs the frames' media times (20 ms apart). */
+function rfc3550Jitter(arrivals: readonly number[]): number {
+  let j = 0;
+  let sum = 0;
+  for (let i = 1; i < arrivals.length; i++) {
+    const d = arrivals[i]! - arrivals[i - 1]! - FRAME_MS;
+    j += (Math.abs(d) - j) / 16;
+    sum += j;
+  }
+  return arrivals.length > 1 ? sum / (arrivals.length - 1) : Number.NaN;
+}
+
+/**
+ * Sends one user message and records the bot's spoken reply until `bot-stopped-speaking`
+ * (plus a tail, so late audio is counted), then reduces the recording to the figures.
+ */
+async function hear(text: string, timeoutMs: number): Promise<HearSample> {
+  const c = client;
+  const m = meter;
+  if (!c || !m) return { ok: false, error: 'not connected or no meter' };
+  const transport = c.transport;
+  wsArrivals.length = 0;
+  m.blocks.length = 0;
+  const eventsBefore = botEvents.length;
+  const jitterSamples: number[] = [];
+  const statsBefore = transport === 'livekit' ? await inboundAudio() : undefined;
+  recording = true;
+  const stamp = m.context.getOutputTimestamp();
+  const sentAt = performance.now();
+  await c.sendUserTextMessage(text);
+  const deadline = sentAt + timeoutMs;
+  let stoppedAt: number | undefined;
+  // the receiver's figures as of the reply's last packet: after it NetEq keeps "concealing"
+  // (fading out) on every 10 ms tick, which is the end of speech, not a loss
+  let atLastPacket = statsBefore;
+  while (performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (transport === 'livekit' && atLastPacket) {
+      const s = await inboundAudio();
+      if (s.packetsReceived > atLastPacket.packetsReceived) {
+        atLastPacket = s;
+        if (Number.isFinite(s.jitterMs)) jitterSamples.push(s.jitterMs);
+      }
+    }
+    stoppedAt ??= botEvents.slice(eventsBefore).find((e) => e.type === 'bot-stopped-speaking')?.at;
+    // the last packets of a reply may still be in flight or queued when the event arrives
+    if (stoppedAt !== undefined && performance.now() - stoppedAt > 1_000) break;
+  }
+  recording = false;
+  const statsAfter = atLastPacket;
+  if (stoppedAt === undefined) return { ok: false, error: 'no bot-stopped-speaking within the timeout' };
+
+  // context time -> page time, by the output timestamp taken when the message was sent
+  const toPage = (contextTime: number): number =>
+    (stamp.performanceTime ?? sentAt) + (contextTime - (stamp.contextTime ?? 0)) * 1000;
+  const blocks = m.blocks;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i + 2 < blocks.length; i += 3) {
+    if (blocks[i + 1]! > AUDIBLE_RMS) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  if (first < 0) return { ok: false, error: 'nothing audible on the bot track' };
+  let silent = 0;
+  let total = 0;
+  let gapCount = 0;
+  let run = 0;
+  let longest = 0;
+  const gapOffsetsMs: number[] = [];
+  for (let i = first; i <= last; i += 3) {
+    const duration = blocks[i + 2]! * 1000;
+    total += duration;
+    if (blocks[i + 1]! <= AUDIBLE_RMS) {
+      silent += duration;
+      if (run === 0) {
+        gapCount += 1;
+        if (gapOffsetsMs.length < 8) gapOffsetsMs.push(Math.round((blocks[i]! - blocks[first]!) * 1000));
+      }
+      run += duration;
+      longest = Math.max(longest, run);
+    } else run = 0;
+  }
+  const sample: HearSample = {
+    ok: true,
+    firstAudibleMs: toPage(blocks[first]!) - sentAt,
+    playoutMs: (blocks[last]! + blocks[last + 2]! - blocks[first]!) * 1000,
+    gapShare: total > 0 ? silent / total : 0,
+    gapCount,
+    longestGapMs: longest,
+    gapOffsetsMs,
+  };
+  if (transport === 'websocket') {
+    return { ...sample, jitterMs: rfc3550Jitter(wsArrivals), frames: wsArrivals.length };
+  }
+  if (!statsBefore || !statsAfter) return { ...sample, error: 'no inbound audio stats' };
+  const received = statsAfter.packetsReceived - statsBefore.packetsReceived;
+  const lost = statsAfter.packetsLost - statsBefore.packetsLost;
+  const samples = statsAfter.totalSamplesReceived - statsBefore.totalSamplesReceived;
+  const emitted = statsAfter.jitterBufferEmitted - statsBefore.jitterBufferEmitted;
+  return {
+    ...sample,
+    jitterMs: jitterSamples.length > 0 ? jitterSamples.reduce((a, b) => a + b, 0) / jitterSamples.length : Number.NaN,
+    concealedShare: samples > 0 ? (statsAfter.concealedSamples - statsBefore.concealedSamples) / samples : Number.NaN,
+    packetLoss: received + lost > 0 ? lost / (received + lost) : Number.NaN,
+    jitterBufferMs: emitted > 0 ? (statsAfter.jitterBufferDelayMs - statsBefore.jitterBufferDelayMs) / emitted : Number.NaN,
+  };
+}
+
+async function disconnect(): Promise<void> {
+  await client?.disconnect();
+  await meter?.context.close().catch(() => undefined);
+  meter = undefined;
+}
+
+const api = { connect, meterReady, hear, disconnect, transport: () => client?.transport };
+
+declare global {
+  interface Window {
+    hearPage: typeof api;
+    hearReady: boolean;
+  }
+}
+window.hearPage = api;
+window.hearReady = true;
