@@ -142,7 +142,7 @@ export function hearMarkdown(result: HearResult): string {
 export const HEAR_METHOD = `### Method: what the user hears
 
 - \`npm run bench:hear\` (or \`tsx bench/run.ts --only hear --skip-matrix [--hear-rounds N]\`), about 6 min with
-  the default 3 rounds (the figures above: `--hear-rounds 6`). The rig is the verdict matrix's: Chromium inside a network namespace, coturn, the backend
+  the default 3 rounds (the figures above: \`--hear-rounds 6\`). The rig is the verdict matrix's: Chromium inside a network namespace, coturn, the backend
   (\`/connect\`, the LiveKit room's werift peer, the Pipecat bot) on the namespace's root side. Forced LiveKit
   (relay-only through coturn, as Convai) and forced WebSocket, alternating first and second per round, each in a
   fresh page; per session one user message, answered by a 10 s 440 Hz tone (peak 0.25): Opus over RTP on
