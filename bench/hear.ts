@@ -34,9 +34,9 @@ export interface HearResult {
 
 const TRANSPORTS: readonly HearTransport[] = ['livekit', 'websocket'];
 
-function summaryOf(samples: readonly HearSample[], pick: (s: HearSample) => number | undefined): Summary | undefined {
+function summaryOf(samples: readonly HearSample[], pick: (s: HearSample) => number | undefined, digits = 1): Summary | undefined {
   const values = samples.map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v));
-  return values.length > 0 ? summarize(values) : undefined;
+  return values.length > 0 ? summarize(values, digits) : undefined;
 }
 
 /**
@@ -73,6 +73,12 @@ export async function benchHear(rounds: number, log: (line: string) => void, con
     process.off('SIGTERM', onSignal);
     await rig.close();
   }
+  return { rounds, replyMs: HEAR_REPLY_MS, cells: hearCells(samples, conditions), samples };
+}
+
+
+/** Medians and p10-p90 per condition and transport, from the runs (failed ones listed apart). */
+export function hearCells(samples: HearResult['samples'], conditions: readonly HearCondition[]): HearCell[] {
   const cells: HearCell[] = [];
   for (const condition of conditions) {
     for (const transport of TRANSPORTS) {
@@ -86,17 +92,17 @@ export async function benchHear(rounds: number, log: (line: string) => void, con
         failures: mine.filter((s) => !s.ok).map((s) => s.error ?? 'failed'),
         ...optional('firstAudibleMs', summaryOf(ok, (s) => s.firstAudibleMs)),
         ...optional('jitterMs', summaryOf(ok, (s) => s.jitterMs)),
-        ...optional('gapPercent', summaryOf(ok, (s) => (s.gapShare === undefined ? undefined : s.gapShare * 100))),
+        ...optional('gapPercent', summaryOf(ok, (s) => (s.gapShare === undefined ? undefined : s.gapShare * 100), 2)),
         ...optional('longestGapMs', summaryOf(ok, (s) => s.longestGapMs)),
         ...optional('playoutMs', summaryOf(ok, (s) => s.playoutMs)),
-        ...optional('concealedPercent', summaryOf(ok, (s) => (s.concealedShare === undefined ? undefined : s.concealedShare * 100))),
+        ...optional('concealedPercent', summaryOf(ok, (s) => (s.concealedShare === undefined ? undefined : s.concealedShare * 100), 2)),
         ...optional('packetLossPercent', summaryOf(ok, (s) => (s.packetLoss === undefined ? undefined : s.packetLoss * 100))),
         ...optional('jitterBufferMs', summaryOf(ok, (s) => s.jitterBufferMs)),
       };
       cells.push(cell);
     }
   }
-  return { rounds, replyMs: HEAR_REPLY_MS, cells, samples };
+  return cells;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

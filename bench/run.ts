@@ -188,10 +188,12 @@ async function main(): Promise<number> {
   results.loadAverage = { ...results.loadAverage, end: round2(loadavg()[0] ?? 0) };
 
   console.log(`\n${textTable(rows(results))}`);
-  const json = 'bench/results/latest.json';
+  // a run of the listening section alone keeps its raw figures apart, so latest.json keeps the last full run's
+  const json = only.length === 1 && only[0] === 'hear' ? 'bench/results/hear.json' : 'bench/results/latest.json';
   await writeResults(results, json, full ? 'bench/RESULTS.md' : undefined);
   // the listening section is long and needs root: a run of it alone refreshes its own part of RESULTS.md
-  const hearOnly = !full && results.hear !== undefined && results.hear.cells.some((c) => c.runs > 0);
+  // (only a run of every condition: a quick look at one condition must not replace the published table)
+  const hearOnly = !full && results.hear !== undefined && hearConditions.length === HEAR_CONDITIONS.length && results.hear.cells.some((c) => c.runs > 0);
   if (hearOnly) await updateHearSection('bench/RESULTS.md', results);
   console.log(
     `\nwrote ${json}${full ? ' and bench/RESULTS.md' : hearOnly ? " and bench/RESULTS.md's \"what the user hears\" section" : ' (bench/RESULTS.md is rewritten only by a full run of at least 10 rounds)'}`,

@@ -21,14 +21,15 @@ export function quantile(values: readonly number[], q: number): number {
 
 export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
-export function summarize(values: readonly number[]): Summary {
+/** `digits`: decimals kept (1 by default; small shares such as gap percentages need more). */
+export function summarize(values: readonly number[], digits = 1): Summary {
   return {
     n: values.length,
-    median: round(median(values)),
-    p10: round(quantile(values, 0.1)),
-    p90: round(quantile(values, 0.9)),
-    min: round(Math.min(...values)),
-    max: round(Math.max(...values)),
+    median: round(median(values), digits),
+    p10: round(quantile(values, 0.1), digits),
+    p90: round(quantile(values, 0.9), digits),
+    min: round(Math.min(...values), digits),
+    max: round(Math.max(...values), digits),
   };
 }
 

@@ -88,6 +88,8 @@ async function startMeter(track: MediaStreamTrack): Promise<void> {
 }
 
 let client: ConvaiClient | undefined;
+/** Why a run heard nothing: how many bot tracks came, and whether the session reconnected. */
+const trail: string[] = [];
 const botEvents: { type: string; at: number }[] = [];
 
 export interface HearConnect {
@@ -101,7 +103,9 @@ async function connect(input: HearConnect): Promise<{ ok: boolean; code?: string
   const c = new ConvaiClient(input.config);
   client = c;
   c.on('message', (m) => botEvents.push({ type: m.type, at: performance.now() }));
+  c.on('reconnecting', (r) => trail.push(`reconnecting (${r.reason}) at ${Math.round(performance.now())}`));
   c.on('botAudioTrack', (track) => {
+    trail.push(`bot track ${track.readyState} at ${Math.round(performance.now())}`);
     startMeter(track).catch((error: unknown) => {
       meterError = error instanceof Error ? error.message : String(error);
     });
@@ -262,7 +266,14 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
       last = i;
     }
   }
-  if (first < 0) return { ok: false, error: 'nothing audible on the bot track' };
+  if (first < 0) {
+    const loudest = blocks.reduce((max, v, i) => (i % 3 === 1 ? Math.max(max, v) : max), 0);
+    const lk = transport === 'livekit' ? `; RTP packets during the reply ${statsAfter && statsBefore ? statsAfter.packetsReceived - statsBefore.packetsReceived : '?'}` : '';
+    return {
+      ok: false,
+      error: `nothing audible on the bot track (loudest RMS ${loudest.toFixed(4)}, ${blocks.length / 3} blocks${lk}; ${trail.join('; ')}; message sent at ${Math.round(sentAt)})`,
+    };
+  }
   let silent = 0;
   let total = 0;
   let gapCount = 0;
