@@ -71,6 +71,30 @@ function inside(): Promise<{ udp: string; tcpA: string; tcpB: string }> {
   });
 }
 
+/** Sends `count` datagrams from inside the namespace to the UDP echo, 1 per ms; resolves with the echoes received. */
+function udpEchoes(count: number): Promise<number> {
+  const script = `
+    const s = require('dgram').createSocket('udp4'); let got = 0;
+    s.on('message', () => got++);
+    s.connect(${port(udp)}, '${ns.rootIp}', () => {
+      let sent = 0;
+      const t = setInterval(() => { s.send('x'); if (++sent === ${count}) { clearInterval(t); setTimeout(() => { console.log(got); process.exit(0); }, 500); } }, 1);
+    });`;
+  return new Promise((resolve, reject) => {
+    const child = ns.spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('error', reject);
+    child.once('exit', () => {
+      clearTimeout(guard);
+      const n = Number(out.trim());
+      if (Number.isInteger(n)) resolve(n);
+      else reject(new Error(`client printed ${JSON.stringify(out)}`));
+    });
+  });
+}
+
 describe('netns rules', () => {
   it('no rules: UDP and TCP get through', async () => {
     ns.setRules({});
@@ -90,6 +114,19 @@ describe('netns rules', () => {
   it('dropTcpPorts: only that port goes silent', async () => {
     ns.setRules({ dropTcpPorts: [port(tcpA)] });
     expect(await inside()).toEqual({ udp: 'echo', tcpA: 'timeout', tcpB: 'echo' });
+  });
+
+  it('lossPercent: random loss each direction, TCP still gets through', async () => {
+    ns.setRules({});
+    expect(await udpEchoes(500)).toBeGreaterThanOrEqual(495);
+    ns.setRules({ lossPercent: 20 });
+    // an echo survives both directions: 500 x 0.8 x 0.8 = 320 expected, sd ~11; the bounds are 6 sd wide
+    const echoes = await udpEchoes(500);
+    expect(echoes).toBeGreaterThan(250);
+    expect(echoes).toBeLessThan(390);
+    const tcp = await inside();
+    expect([tcp.tcpA, tcp.tcpB]).toEqual(['echo', 'echo']);
+    expect(() => ns.setRules({ lossPercent: 101 })).toThrow(/lossPercent/);
   });
 
   it('a bad port is refused before any rule changes', async () => {
