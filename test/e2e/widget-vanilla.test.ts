@@ -28,7 +28,7 @@ afterAll(async () => {
 const connects = (): number => demo.stack.backend.connectCount.livekit + demo.stack.backend.connectCount.websocket;
 
 describe('vanilla widget (examples/vanilla)', () => {
-  it("auto: WebRTC through coturn, says why, talks to the bot, meters and mutes the mic", async () => {
+  it("auto: WebRTC through coturn, says why, talks to the bot, meters the bot's voice and the mic, mutes the mic", async () => {
     const before = connects();
     const widget = await openWidgetPage(browser, pageUrl, debug);
     await widget.connect();
@@ -37,7 +37,10 @@ describe('vanilla widget (examples/vanilla)', () => {
     expect(connects() - before).toBe(1);
     expect(demo.server.requests.some((p) => /websocket/i.test(p))).toBe(false);
 
+    // the bot's reply is spoken on its LiveKit track: the widget's bot meter moves
+    const botLevel = widget.botLevelSeen(10_000);
     await widget.say('hello from the vanilla widget', 'You said: hello from the vanilla widget');
+    expect(await botLevel).toBeGreaterThan(0);
     const room = demo.stack.room;
     await expect.poll(() => room.stats().sessions.at(-1)?.micPackets ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await widget.micLevelSeen()).toBeGreaterThan(0);
@@ -62,7 +65,9 @@ describe('vanilla widget (examples/vanilla)', () => {
     // the fallback fetched the lazy WebSocket chunk, and only now
     expect(demo.server.requests.slice(requestsBefore).some((p) => /websocket/i.test(p))).toBe(true);
 
+    const botLevel = widget.botLevelSeen(10_000);
     await widget.say('hello over the fallback', 'You said: hello over the fallback');
+    expect(await botLevel).toBeGreaterThan(0);
     const session = (): (typeof demo.stack.bot.sessions)[number] | undefined => demo.stack.bot.sessions.at(-1);
     await expect.poll(() => session()?.micFrames ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(session()?.texts).toEqual(['hello over the fallback']);

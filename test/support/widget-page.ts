@@ -15,6 +15,8 @@ export interface WidgetDriver {
   toggleMic(): Promise<string | null>;
   /** Highest `aria-valuenow` the mic meter shows within `timeoutMs`. */
   micLevelSeen(timeoutMs?: number): Promise<number>;
+  /** The same for the bot's voice meter (start it before the bot speaks: each reply's tone is short). */
+  botLevelSeen(timeoutMs?: number): Promise<number>;
   screenshot(name: string): Promise<string>;
 }
 
@@ -57,17 +59,8 @@ export async function openWidgetPage(browser: LaunchedBrowser, url: string, debu
       await mic.click();
       return mic.getAttribute('aria-pressed');
     },
-    micLevelSeen: async (timeoutMs = 8_000) =>
-      page.evaluate(async (ms) => {
-        const bar = document.querySelector('[aria-label="Microphone level"]');
-        let best = 0;
-        const until = performance.now() + ms;
-        while (performance.now() < until && best === 0) {
-          best = Math.max(best, Number(bar?.getAttribute('aria-valuenow') ?? 0));
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        return best;
-      }, timeoutMs),
+    micLevelSeen: (timeoutMs = 8_000) => levelSeen('Microphone level', timeoutMs),
+    botLevelSeen: (timeoutMs = 8_000) => levelSeen('Bot voice level', timeoutMs),
     screenshot: async (name) => {
       await mkdir('test-results', { recursive: true });
       const path = `test-results/${name}.png`;
@@ -75,4 +68,20 @@ export async function openWidgetPage(browser: LaunchedBrowser, url: string, debu
       return path;
     },
   };
+
+  function levelSeen(label: string, timeoutMs: number): Promise<number> {
+    return page.evaluate(
+      async ([name, ms]) => {
+        const bar = document.querySelector(`[aria-label="${name}"]`);
+        let best = 0;
+        const until = performance.now() + ms;
+        while (performance.now() < until && best === 0) {
+          best = Math.max(best, Number(bar?.getAttribute('aria-valuenow') ?? 0));
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return best;
+      },
+      [label, timeoutMs] as const,
+    );
+  }
 }
