@@ -107,7 +107,6 @@ export class HearRig {
       this.ns.setRules({ lossPercent: condition.lossPercent ?? 0 });
       let turnHost = this.turn.host;
       let turnUdp = this.turn.port;
-      let turnTcp = this.turn.port;
       let url = this.backend.url.replace(/\/$/, '');
       let route: { from: string; to: string } | undefined;
       if (condition.delayMs) {
@@ -116,14 +115,13 @@ export class HearRig {
         relays.push(toTurn, toBackend);
         turnHost = toTurn.host;
         turnUdp = toTurn.udpPort;
-        turnTcp = toTurn.tcpPort;
         url = `http://${toBackend.host}:${toBackend.tcpPort}`;
         // /connect answers with the backend's own ws:// base; the page sends those sockets through the relay too
         route = { from: `ws://${this.ns.rootIp}:${this.backend.port}`, to: `ws://${toBackend.host}:${toBackend.tcpPort}` };
       }
-      this.state.servers = [
-        { urls: [`turn:${turnHost}:${turnUdp}?transport=udp`, `turn:${turnHost}:${turnTcp}?transport=tcp`], username: this.turn.username, credential: this.turn.password },
-      ];
+      // TURN/UDP only: offered TURN/TCP too, Chromium under loss sometimes settled on the TCP relay (its first
+      // allocation to answer), where TCP turns loss into retransmission delay: two transports in one figure
+      this.state.servers = [{ urls: [`turn:${turnHost}:${turnUdp}?transport=udp`], username: this.turn.username, credential: this.turn.password }];
       await page.goto(this.pages.url);
       await page.waitForFunction(() => window.hearReady === true);
       const connected = await page.evaluate((input) => window.hearPage.connect(input as never), {

@@ -12,6 +12,8 @@ export interface HearCell {
   readonly runs: number;
   readonly failures: readonly string[];
   readonly firstAudibleMs?: Summary;
+  /** The user's message -> the bot's first reply event back: the data path alone. */
+  readonly replyEventMs?: Summary;
   readonly jitterMs?: Summary;
   /** Percent of the playout span that was silence. */
   readonly gapPercent?: Summary;
@@ -23,6 +25,8 @@ export interface HearCell {
   readonly packetLossPercent?: Summary;
   /** LiveKit: mean jitter buffer delay. */
   readonly jitterBufferMs?: Summary;
+  /** LiveKit: the selected candidate of each run, counted (`relay/udp: 6`). */
+  readonly paths?: Readonly<Record<string, number>>;
 }
 
 export interface HearResult {
@@ -61,8 +65,8 @@ export async function benchHear(rounds: number, log: (line: string) => void, con
           samples.push({ ...s, condition: condition.id, transport, round });
           log(
             s.ok
-              ? `  ${condition.id} ${transport} #${round + 1}: first audible ${Math.round(s.firstAudibleMs ?? NaN)} ms, jitter ${(s.jitterMs ?? NaN).toFixed(1)} ms, gaps ${((s.gapShare ?? 0) * 100).toFixed(2)} % (${s.gapCount} gaps, longest ${Math.round(s.longestGapMs ?? 0)} ms, at ${(s.gapOffsetsMs ?? []).join('/')} ms)` +
-                  (s.concealedShare !== undefined ? `, concealed ${(s.concealedShare * 100).toFixed(2)} %, loss ${((s.packetLoss ?? 0) * 100).toFixed(1)} %, jb ${Math.round(s.jitterBufferMs ?? NaN)} ms` : '')
+              ? `  ${condition.id} ${transport} #${round + 1}: first audible ${Math.round(s.firstAudibleMs ?? NaN)} ms (reply event ${Math.round(s.replyEventMs ?? NaN)} ms), jitter ${(s.jitterMs ?? NaN).toFixed(1)} ms, gaps ${((s.gapShare ?? 0) * 100).toFixed(2)} % (${s.gapCount} gaps, longest ${Math.round(s.longestGapMs ?? 0)} ms, at ${(s.gapOffsetsMs ?? []).join('/')} ms)` +
+                  (s.concealedShare !== undefined ? `, concealed ${(s.concealedShare * 100).toFixed(2)} %, loss ${((s.packetLoss ?? 0) * 100).toFixed(1)} %, jb ${Math.round(s.jitterBufferMs ?? NaN)} ms, ${s.path ?? '?'}` : '')
               : `  ${condition.id} ${transport} #${round + 1}: FAILED ${s.error ?? ''}`,
           );
         }
@@ -91,6 +95,7 @@ export function hearCells(samples: HearResult['samples'], conditions: readonly H
         runs: ok.length,
         failures: mine.filter((s) => !s.ok).map((s) => s.error ?? 'failed'),
         ...optional('firstAudibleMs', summaryOf(ok, (s) => s.firstAudibleMs)),
+        ...optional('replyEventMs', summaryOf(ok, (s) => s.replyEventMs)),
         ...optional('jitterMs', summaryOf(ok, (s) => s.jitterMs)),
         ...optional('gapPercent', summaryOf(ok, (s) => (s.gapShare === undefined ? undefined : s.gapShare * 100), 2)),
         ...optional('longestGapMs', summaryOf(ok, (s) => s.longestGapMs)),
@@ -98,6 +103,9 @@ export function hearCells(samples: HearResult['samples'], conditions: readonly H
         ...optional('concealedPercent', summaryOf(ok, (s) => (s.concealedShare === undefined ? undefined : s.concealedShare * 100), 2)),
         ...optional('packetLossPercent', summaryOf(ok, (s) => (s.packetLoss === undefined ? undefined : s.packetLoss * 100))),
         ...optional('jitterBufferMs', summaryOf(ok, (s) => s.jitterBufferMs)),
+        ...(transport === 'livekit'
+          ? { paths: ok.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.path ?? '?']: (acc[s.path ?? '?'] ?? 0) + 1 }), {}) }
+          : {}),
       };
       cells.push(cell);
     }
@@ -117,14 +125,15 @@ const fmt = (s: Summary | undefined, digits = 0, unit = ''): string => {
 
 /** The full table: medians with p10-p90 of every figure, one row per condition and transport. */
 export function hearMarkdown(result: HearResult): string {
-  const header = '| condition | transport | runs | first audible, ms | jitter, ms | gaps, % of playout | longest gap, ms | playout span, ms | concealed, % | RTP loss, % | jitter buffer, ms |';
-  const rule = '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
+  const header = '| condition | transport | runs | first audible, ms | reply event, ms | jitter, ms | gaps, % of playout | longest gap, ms | playout span, ms | concealed, % | RTP loss, % | jitter buffer, ms | path |';
+  const rule = '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
   const body = result.cells.map((c) =>
     [
       c.label,
       c.transport,
       `${c.runs}${c.failures.length ? ` (+${c.failures.length} failed)` : ''}`,
       fmt(c.firstAudibleMs),
+      fmt(c.replyEventMs),
       fmt(c.jitterMs, 1),
       fmt(c.gapPercent, 2),
       fmt(c.longestGapMs),
@@ -132,6 +141,7 @@ export function hearMarkdown(result: HearResult): string {
       c.transport === 'livekit' ? fmt(c.concealedPercent, 2) : '-',
       c.transport === 'livekit' ? fmt(c.packetLossPercent, 1) : '-',
       c.transport === 'livekit' ? fmt(c.jitterBufferMs) : '-',
+      c.paths ? Object.entries(c.paths).map(([p, n]) => `${p} x${n}`).join(', ') : 'tcp',
     ].join(' | '),
   );
   const failures = result.cells.flatMap((c) => c.failures.map((f) => `- ${c.label}, ${c.transport}: ${f}`));
@@ -154,6 +164,9 @@ export const HEAR_METHOD = `### Method: what the user hears
   fresh page; per session one user message, answered by a 10 s 440 Hz tone (peak 0.25): Opus over RTP on
   LiveKit, PCM16 at 24 kHz in Pipecat frames on WebSocket. Both bots pace their audio in real time (20 ms frames on
   a clock), as Pipecat's output transport and a LiveKit agent do; a burst would let the socket buffer hide the network.
+- LiveKit is offered TURN/UDP only, so its figures are RTP over UDP (the path column shows the selected candidate).
+  Offered TURN/TCP as well, Chromium under loss sometimes settled on the TCP relay, where TCP turns loss into
+  retransmission delay (RTP loss 0 % in those runs): two transports in one figure.
 - Conditions: loss is random IP packet loss on the namespace's veth, each direction (nft \`numgen random\`), so the
   kernel drops TURN datagrams and TCP segments alike and TCP really retransmits. Delay is the verdict matrix's
   userspace relay (this kernel has no netem), in front of coturn (TURN/UDP and TURN/TCP) and of the backend
@@ -162,6 +175,8 @@ export const HEAR_METHOD = `### Method: what the user hears
   mirror of what it plays) read by an AudioWorklet in an AudioContext of its own, RMS per render quantum (128
   samples). Audible = RMS above 0.02 (the tone is 0.177). **First audible**: \`sendUserTextMessage()\` to the first
   audible quantum, mapped to page time with \`getOutputTimestamp()\` (both transports carry the same tap latency).
+  **Reply event**: the message to the bot's first data message back (\`bot-llm-started\`): the data path alone,
+  which tells a slow message (on LiveKit a reliable SCTP data-channel message) from slow audio.
   **Gaps**: silent quanta between the first and last audible ones, as a share of that span (underruns: the WebSocket
   player's queue ran dry; on LiveKit, what NetEq could not conceal). **Jitter**: RFC 3550's interarrival
   estimator (J += (|D| - J) / 16), averaged over the reply: on LiveKit as libwebrtc computes it from RTP arrival

@@ -182,6 +182,8 @@ export interface HearSample {
   readonly error?: string;
   /** The user's message sent -> the first audible block of the bot track (ms). */
   readonly firstAudibleMs?: number;
+  /** The user's message sent -> the bot's `bot-llm-started` back (ms): the data path's round trip. */
+  readonly replyEventMs?: number;
   /** First to last audible block (ms): 10 000 for a 10 s reply played without stretching. */
   readonly playoutMs?: number;
   /** Share of the playout span that was silent (underruns), 0..1. */
@@ -200,6 +202,25 @@ export interface HearSample {
   readonly jitterBufferMs?: number;
   /** WebSocket only: audio frames received. */
   readonly frames?: number;
+  /** LiveKit only: the selected pair's local candidate, e.g. `relay/udp`. */
+  readonly path?: string;
+}
+
+/** The selected candidate pair's local side on the open peer connection, as `type/relay protocol`. */
+async function selectedPath(): Promise<string | undefined> {
+  for (const pc of peers) {
+    if (pc.connectionState === 'closed') continue;
+    const report = await pc.getStats();
+    const byId = new Map<string, Record<string, unknown>>();
+    report.forEach((s: Record<string, unknown>) => byId.set(String(s['id']), s));
+    for (const s of byId.values()) {
+      if (s['type'] !== 'transport' || typeof s['selectedCandidatePairId'] !== 'string') continue;
+      const pair = byId.get(s['selectedCandidatePairId']);
+      const local = pair && byId.get(String(pair['localCandidateId']));
+      if (local) return `${String(local['candidateType'])}/${String(local['relayProtocol'] ?? local['protocol'])}`;
+    }
+  }
+  return undefined;
 }
 
 /** RFC 3550 section 6.4.1: J += (|D| - J) / 16, D from arrival times vs the frames' media times (20 ms apart). */
@@ -268,7 +289,7 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
   }
   if (first < 0) {
     const loudest = blocks.reduce((max, v, i) => (i % 3 === 1 ? Math.max(max, v) : max), 0);
-    const lk = transport === 'livekit' ? `; RTP packets during the reply ${statsAfter && statsBefore ? statsAfter.packetsReceived - statsBefore.packetsReceived : '?'}` : '';
+    const lk = transport === 'livekit' ? `; RTP packets during the reply ${statsAfter && statsBefore ? statsAfter.packetsReceived - statsBefore.packetsReceived : '?'}, path ${(await selectedPath()) ?? '?'}` : '';
     return {
       ok: false,
       error: `nothing audible on the bot track (loudest RMS ${loudest.toFixed(4)}, ${blocks.length / 3} blocks${lk}; ${trail.join('; ')}; message sent at ${Math.round(sentAt)})`,
@@ -293,9 +314,11 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
       longest = Math.max(longest, run);
     } else run = 0;
   }
+  const started = botEvents.slice(eventsBefore).find((e) => e.type === 'bot-llm-started')?.at;
   const sample: HearSample = {
     ok: true,
     firstAudibleMs: toPage(blocks[first]!) - sentAt,
+    ...(started !== undefined ? { replyEventMs: started - sentAt } : {}),
     playoutMs: (blocks[last]! + blocks[last + 2]! - blocks[first]!) * 1000,
     gapShare: total > 0 ? silent / total : 0,
     gapCount,
@@ -306,6 +329,7 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
     return { ...sample, jitterMs: rfc3550Jitter(wsArrivals), frames: wsArrivals.length };
   }
   if (!statsBefore || !statsAfter) return { ...sample, error: 'no inbound audio stats' };
+  const path = await selectedPath();
   const received = statsAfter.packetsReceived - statsBefore.packetsReceived;
   const lost = statsAfter.packetsLost - statsBefore.packetsLost;
   const samples = statsAfter.totalSamplesReceived - statsBefore.totalSamplesReceived;
@@ -316,6 +340,7 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
     concealedShare: samples > 0 ? (statsAfter.concealedSamples - statsBefore.concealedSamples) / samples : Number.NaN,
     packetLoss: received + lost > 0 ? lost / (received + lost) : Number.NaN,
     jitterBufferMs: emitted > 0 ? (statsAfter.jitterBufferDelayMs - statsBefore.jitterBufferDelayMs) / emitted : Number.NaN,
+    ...(path ? { path } : {}),
   };
 }
 
