@@ -273,7 +273,10 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
   }
   recording = false;
   const statsAfter = atLastPacket;
-  if (stoppedAt === undefined) return { ok: false, error: 'no bot-stopped-speaking within the timeout' };
+  if (stoppedAt === undefined) {
+    const seen = botEvents.slice(eventsBefore).map((e) => e.type).join(',') || 'none';
+    return { ok: false, error: `no bot-stopped-speaking within the timeout (bot messages after ours: ${seen}; ${trail.join('; ') || 'no track or reconnect events'})` };
+  }
 
   // context time -> page time, by the output timestamp taken when the message was sent
   const toPage = (contextTime: number): number =>
