@@ -177,7 +177,8 @@ export const HEAR_METHOD = `### Method: what the user hears
   audible quantum, mapped to page time with \`getOutputTimestamp()\` (both transports carry the same tap latency).
   **Reply event**: the message to the bot's first data message back (\`bot-llm-started\`): the data path alone,
   which tells a slow message (on LiveKit a reliable SCTP data-channel message) from slow audio.
-  **Gaps**: silent quanta between the first and last audible ones, as a share of that span (underruns: the WebSocket
+  **Playout span**: first to last audible quantum; minus the reply's 10 000 ms it is the delay the reply gained by
+  its end (a jitter buffer growing, or a player whose queue ran dry). **Gaps**: silent quanta between the first and last audible ones, as a share of that span (underruns: the WebSocket
   player's queue ran dry; on LiveKit, what NetEq could not conceal). **Jitter**: RFC 3550's interarrival
   estimator (J += (|D| - J) / 16), averaged over the reply: on LiveKit as libwebrtc computes it from RTP arrival
   (\`inbound-rtp.jitter\`, polled every 100 ms while packets arrive), on WebSocket computed by the page from the
