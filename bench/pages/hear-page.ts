@@ -1,5 +1,7 @@
 import { ConvaiClient, type ConvaiClientConfig } from '../../src/index.js';
 import '../../src/websocket.js';
+import { analyseBlocks, rfc3550Jitter } from './hear-analysis.js';
+import { inboundAudio, selectedPath } from './webrtc-stats.js';
 
 /**
  * "What the user hears" page: a ConvaiClient on a forced transport, its bot audio track
@@ -13,7 +15,6 @@ import '../../src/websocket.js';
 const AUDIBLE_RMS = 0.02;
 /** The bot's PCM frames on the Pipecat wire: 20 ms at 24 kHz = 960 B of PCM plus the protobuf frame; RTVI messages are far smaller. */
 const MIN_AUDIO_FRAME_BYTES = 900;
-const FRAME_MS = 20;
 
 // -- sockets: optional rerouting (the delay condition's relay) and arrival times of audio frames
 let route: { from: string; to: string } | undefined;
@@ -130,53 +131,6 @@ async function meterReady(timeoutMs: number): Promise<string | undefined> {
   return 'no bot audio track within the timeout';
 }
 
-interface InboundAudio {
-  readonly jitterMs: number;
-  readonly packetsReceived: number;
-  readonly packetsLost: number;
-  readonly concealedSamples: number;
-  readonly totalSamplesReceived: number;
-  readonly jitterBufferDelayMs: number;
-  readonly jitterBufferEmitted: number;
-}
-
-const NO_AUDIO_YET: InboundAudio = {
-  jitterMs: Number.NaN,
-  packetsReceived: 0,
-  packetsLost: 0,
-  concealedSamples: 0,
-  totalSamplesReceived: 0,
-  jitterBufferDelayMs: 0,
-  jitterBufferEmitted: 0,
-};
-
-/**
- * The receiver of the bot's voice: of the client's audio sections only one carries it, and
- * Chromium reports an `inbound-rtp` only once a packet arrived (all zeros before).
- */
-async function inboundAudio(): Promise<InboundAudio> {
-  let best = NO_AUDIO_YET;
-  for (const pc of peers) {
-    if (pc.connectionState === 'closed') continue;
-    const report = await pc.getStats();
-    report.forEach((s: Record<string, unknown>) => {
-      if (s['type'] !== 'inbound-rtp' || s['kind'] !== 'audio') return;
-      const packetsReceived = Number(s['packetsReceived'] ?? 0);
-      if (packetsReceived < best.packetsReceived) return;
-      best = {
-        jitterMs: Number(s['jitter'] ?? Number.NaN) * 1000,
-        packetsReceived,
-        packetsLost: Number(s['packetsLost'] ?? 0),
-        concealedSamples: Number(s['concealedSamples'] ?? 0),
-        totalSamplesReceived: Number(s['totalSamplesReceived'] ?? 0),
-        jitterBufferDelayMs: Number(s['jitterBufferDelay'] ?? 0) * 1000,
-        jitterBufferEmitted: Number(s['jitterBufferEmittedCount'] ?? 0),
-      };
-    });
-  }
-  return best;
-}
-
 export interface HearSample {
   readonly ok: boolean;
   readonly error?: string;
@@ -206,35 +160,6 @@ export interface HearSample {
   readonly path?: string;
 }
 
-/** The selected candidate pair's local side on the open peer connection, as `type/relay protocol`. */
-async function selectedPath(): Promise<string | undefined> {
-  for (const pc of peers) {
-    if (pc.connectionState === 'closed') continue;
-    const report = await pc.getStats();
-    const byId = new Map<string, Record<string, unknown>>();
-    report.forEach((s: Record<string, unknown>) => byId.set(String(s['id']), s));
-    for (const s of byId.values()) {
-      if (s['type'] !== 'transport' || typeof s['selectedCandidatePairId'] !== 'string') continue;
-      const pair = byId.get(s['selectedCandidatePairId']);
-      const local = pair && byId.get(String(pair['localCandidateId']));
-      if (local) return `${String(local['candidateType'])}/${String(local['relayProtocol'] ?? local['protocol'])}`;
-    }
-  }
-  return undefined;
-}
-
-/** RFC 3550 section 6.4.1: J += (|D| - J) / 16, D from arrival times vs the frames' media times (20 ms apart). */
-function rfc3550Jitter(arrivals: readonly number[]): number {
-  let j = 0;
-  let sum = 0;
-  for (let i = 1; i < arrivals.length; i++) {
-    const d = arrivals[i]! - arrivals[i - 1]! - FRAME_MS;
-    j += (Math.abs(d) - j) / 16;
-    sum += j;
-  }
-  return arrivals.length > 1 ? sum / (arrivals.length - 1) : Number.NaN;
-}
-
 /**
  * Sends one user message and records the bot's spoken reply until `bot-stopped-speaking`
  * (plus a tail, so late audio is counted), then reduces the recording to the figures.
@@ -248,7 +173,7 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
   m.blocks.length = 0;
   const eventsBefore = botEvents.length;
   const jitterSamples: number[] = [];
-  const statsBefore = transport === 'livekit' ? await inboundAudio() : undefined;
+  const statsBefore = transport === 'livekit' ? await inboundAudio(peers) : undefined;
   recording = true;
   const stamp = m.context.getOutputTimestamp();
   const sentAt = performance.now();
@@ -261,7 +186,7 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
   while (performance.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
     if (transport === 'livekit' && atLastPacket) {
-      const s = await inboundAudio();
+      const s = await inboundAudio(peers);
       if (s.packetsReceived > atLastPacket.packetsReceived) {
         atLastPacket = s;
         if (Number.isFinite(s.jitterMs)) jitterSamples.push(s.jitterMs);
@@ -281,58 +206,31 @@ async function hear(text: string, timeoutMs: number): Promise<HearSample> {
   // context time -> page time, by the output timestamp taken when the message was sent
   const toPage = (contextTime: number): number =>
     (stamp.performanceTime ?? sentAt) + (contextTime - (stamp.contextTime ?? 0)) * 1000;
-  const blocks = m.blocks;
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i + 2 < blocks.length; i += 3) {
-    if (blocks[i + 1]! > AUDIBLE_RMS) {
-      if (first < 0) first = i;
-      last = i;
-    }
-  }
-  if (first < 0) {
-    const loudest = blocks.reduce((max, v, i) => (i % 3 === 1 ? Math.max(max, v) : max), 0);
-    const lk = transport === 'livekit' ? `; RTP packets during the reply ${statsAfter && statsBefore ? statsAfter.packetsReceived - statsBefore.packetsReceived : '?'}, path ${(await selectedPath()) ?? '?'}` : '';
+  const heard = analyseBlocks(m.blocks, AUDIBLE_RMS);
+  if (!heard) {
+    const loudest = m.blocks.reduce((max, v, i) => (i % 3 === 1 ? Math.max(max, v) : max), 0);
+    const lk = transport === 'livekit' ? `; RTP packets during the reply ${statsAfter && statsBefore ? statsAfter.packetsReceived - statsBefore.packetsReceived : '?'}, path ${(await selectedPath(peers)) ?? '?'}` : '';
     return {
       ok: false,
-      error: `nothing audible on the bot track (loudest RMS ${loudest.toFixed(4)}, ${blocks.length / 3} blocks${lk}; ${trail.join('; ')}; message sent at ${Math.round(sentAt)})`,
+      error: `nothing audible on the bot track (loudest RMS ${loudest.toFixed(4)}, ${m.blocks.length / 3} blocks${lk}; ${trail.join('; ')}; message sent at ${Math.round(sentAt)})`,
     };
-  }
-  let silent = 0;
-  let total = 0;
-  let gapCount = 0;
-  let run = 0;
-  let longest = 0;
-  const gapOffsetsMs: number[] = [];
-  for (let i = first; i <= last; i += 3) {
-    const duration = blocks[i + 2]! * 1000;
-    total += duration;
-    if (blocks[i + 1]! <= AUDIBLE_RMS) {
-      silent += duration;
-      if (run === 0) {
-        gapCount += 1;
-        if (gapOffsetsMs.length < 8) gapOffsetsMs.push(Math.round((blocks[i]! - blocks[first]!) * 1000));
-      }
-      run += duration;
-      longest = Math.max(longest, run);
-    } else run = 0;
   }
   const started = botEvents.slice(eventsBefore).find((e) => e.type === 'bot-llm-started')?.at;
   const sample: HearSample = {
     ok: true,
-    firstAudibleMs: toPage(blocks[first]!) - sentAt,
+    firstAudibleMs: toPage(heard.firstTime) - sentAt,
     ...(started !== undefined ? { replyEventMs: started - sentAt } : {}),
-    playoutMs: (blocks[last]! + blocks[last + 2]! - blocks[first]!) * 1000,
-    gapShare: total > 0 ? silent / total : 0,
-    gapCount,
-    longestGapMs: longest,
-    gapOffsetsMs,
+    playoutMs: heard.playoutMs,
+    gapShare: heard.gapShare,
+    gapCount: heard.gapCount,
+    longestGapMs: heard.longestGapMs,
+    gapOffsetsMs: heard.gapOffsetsMs,
   };
   if (transport === 'websocket') {
     return { ...sample, jitterMs: rfc3550Jitter(wsArrivals), frames: wsArrivals.length };
   }
   if (!statsBefore || !statsAfter) return { ...sample, error: 'no inbound audio stats' };
-  const path = await selectedPath();
+  const path = await selectedPath(peers);
   const received = statsAfter.packetsReceived - statsBefore.packetsReceived;
   const lost = statsAfter.packetsLost - statsBefore.packetsLost;
   const samples = statsAfter.totalSamplesReceived - statsBefore.totalSamplesReceived;
