@@ -35,7 +35,7 @@ export interface CoturnOptions {
 }
 
 /**
- * Starts a real coturn (RIG.md): STUN + TURN (UDP, TCP) on loopback, long-term
+ * Starts a real coturn (docs/ARCHITECTURE.md, "coturn"): STUN + TURN (UDP, TCP) on loopback, long-term
  * credentials, relaying only to loopback peers. Resolves once it accepts TCP.
  */
 export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {

@@ -27,7 +27,7 @@ const UNREACHABLE = 701;
  * belongs to that URL whatever the stack reports (werift has no `event.url`, and uses only the
  * first STUN and first TURN server of a list). Settles on the first decisive candidate,
  * on an auth error, at the end of gathering, or when `signal` fires: never waits for a stack's
- * own gathering timeout (Chromium ~40 s, werift 5 s, RIG.md).
+ * own gathering timeout (Chromium ~40 s, werift 5 s; docs/ARCHITECTURE.md, "Chromium").
  */
 export function gatherServer(options: GatherServerOptions): Promise<ServerResult> {
   const { target } = options;
@@ -82,7 +82,7 @@ export function gatherServer(options: GatherServerOptions): Promise<ServerResult
     const ended = (): void => {
       if (errors.some((e) => e.code === UNAUTHORIZED)) settle('auth-failed');
       else if (errors.some((e) => e.code === UNREACHABLE)) settle('unreachable');
-      // werift ends gathering when its STUN transaction gives up (5 s, RIG.md) without an
+      // werift ends gathering when its STUN transaction gives up (5 s; docs/ARCHITECTURE.md, "werift") without an
       // error event: a late end without srflx is that give-up, not a deduplicated srflx
       else if (kind === 'stun' && candidates.length > 0) settle(Date.now() - started < STUN_GIVE_UP_MS ? 'no-srflx' : 'timeout');
       else settle('no-candidates');

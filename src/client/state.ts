@@ -40,3 +40,41 @@ export function sameState(a: ConvaiClientState, b: ConvaiClientState): boolean {
     a.isSpeaking === b.isSpeaking
   );
 }
+
+type Flags = Omit<ConvaiClientState, 'agentState'>;
+
+/**
+ * The client's one state, written by the session lifecycle (connecting, connected,
+ * listening) and by the conversation (thinking, speaking); `onChange` runs only when
+ * something changed.
+ */
+export class StateCell {
+  private current: ConvaiClientState = DISCONNECTED_STATE;
+
+  constructor(private readonly onChange: (state: ConvaiClientState) => void) {}
+
+  get value(): ConvaiClientState {
+    return this.current;
+  }
+
+  /** Changes some flags and keeps the rest. */
+  update(flags: Partial<Flags>): void {
+    const next = deriveState({ ...this.current, ...flags });
+    if (sameState(next, this.current)) return;
+    this.current = next;
+    this.onChange(next);
+  }
+
+  /** A connect under way: nothing of the previous session's flags survives. */
+  connecting(): void {
+    this.update({ isConnecting: true, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+  }
+
+  connected(micOn: boolean): void {
+    this.update({ isConnecting: false, isConnected: true, isListening: micOn, isThinking: false, isSpeaking: false });
+  }
+
+  disconnected(): void {
+    this.update({ isConnecting: false, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
+  }
+}

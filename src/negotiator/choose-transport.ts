@@ -1,14 +1,15 @@
-import type { TransportKind } from '../transports/transport-session.js';
+import type { TransportKind } from '../errors/transport-error.js';
+import type { IceServerSource, NegotiationReason } from '../client/negotiation-types.js';
 
 /** What the negotiator needs of a probe report (the full report is in `probes/`). */
 export interface ProbeOutcome {
   readonly verdict: 'webrtc' | 'webrtc-relay-tcp' | 'websocket' | 'none';
-  readonly reasons: readonly string[];
+  readonly reasons: readonly NegotiationReason[];
 }
 
 export interface Choice {
   readonly transport: TransportKind;
-  readonly reasons: readonly string[];
+  readonly reasons: readonly NegotiationReason[];
 }
 
 /**
@@ -31,8 +32,6 @@ export function chooseTransport(outcome: ProbeOutcome): Choice {
 export const DEFAULT_STUN_SERVERS: readonly RTCIceServer[] = Object.freeze([
   { urls: ['stun:stun.l.google.com:19302', 'stun:stun1.l.google.com:19302'] },
 ]);
-
-export type IceServerSource = 'config' | 'backend' | 'default';
 
 export function pickIceServers(
   fromConfig: readonly RTCIceServer[] | undefined,

@@ -1,15 +1,12 @@
 import type { BackendSession } from '../client/backend.js';
-import type { ResolvedConfig, TransportPreference } from '../client/config.js';
-import type { TransportKind } from '../transports/transport-session.js';
-import { isTransportError } from '../errors/transport-error.js';
-import { TransportError } from '../errors/transport-error.js';
+import type { NegotiationHost } from '../client/auto-registry.js';
+import type { NegotiationReason, NegotiationResult } from '../client/negotiation-types.js';
+import type { TransportKind } from '../errors/transport-error.js';
+import { isTransportError, type TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
-import { NOT_REGISTERED_MESSAGE, getWebSocketFactory } from '../client/websocket-registry.js';
+import { elapsed, now } from '../util/clock.js';
 import { chooseTransport, iceServerUrls, pickIceServers, probePolicy, type Choice, type ProbeOutcome } from './choose-transport.js';
 import { cacheKey, defaultStore, forgetVerdict, networkHint, readVerdict, writeVerdict } from './verdict-cache.js';
-import { loadWebSocketTransport, type WebSocketModuleLoader } from './load-websocket.js';
-import type { NegotiationEvent, NegotiationResult } from './negotiation-types.js';
-import { probe as runProbe } from '../../probes/probe.js';
 
 /** What the negotiator asks of the probe; `probes/probe.ts` provides it. */
 export type ProbeFunction = (options: {
@@ -20,30 +17,17 @@ export type ProbeFunction = (options: {
   readonly signal: AbortSignal;
 }) => Promise<ProbeOutcome>;
 
-/** The client, as the negotiator sees it: it drives the client, never the reverse. */
-export interface NegotiationHost {
-  readonly config: ResolvedConfig;
-  requestBackend(transport: TransportKind, signal: AbortSignal): Promise<BackendSession>;
-  connectTransport(
-    transport: TransportKind,
-    options: { readonly signal: AbortSignal; readonly backendSession?: BackendSession; readonly characterSessionId?: string },
-  ): Promise<void>;
-  emit(event: NegotiationEvent): void;
-}
-
 export interface NegotiateOptions {
-  readonly preference: TransportPreference;
   readonly signal: AbortSignal;
-  /** Load the WebSocket chunk for a forced `'websocket'` (the negotiator's entry does; `ConvaiClient` alone does not). */
-  readonly loadWebSocket: boolean;
-  /** @internal test seams */
-  readonly probe?: ProbeFunction;
-  readonly loader?: WebSocketModuleLoader;
+  readonly probe: ProbeFunction;
+  /**
+   * Makes the WebSocket transport available, loading its chunk unless it is there
+   * (calling `onLoad` first); resolves to the load time, if it loaded.
+   */
+  readonly ensureWebSocket: (signal: AbortSignal, onLoad: () => void) => Promise<number | undefined>;
+  /** @default typeof RTCPeerConnection === 'function' */
   readonly hasRTCPeerConnection?: boolean;
 }
-
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-const elapsed = (since: number): number => Math.round((now() - since) * 10) / 10;
 
 /** A LiveKit connect failure that WebSocket may survive: not an abort, not a backend refusal. */
 function worthFallingBack(error: unknown): error is TransportError {
@@ -54,36 +38,13 @@ function worthFallingBack(error: unknown): error is TransportError {
   );
 }
 
+/** `transport: 'auto'`: remembered choice, or probe and choose; connect; fall back once. */
 export async function negotiate(host: NegotiationHost, options: NegotiateOptions): Promise<NegotiationResult> {
   const started = now();
   const { config } = host;
   const settings = config.negotiation;
-  const { preference, signal } = options;
-  const ensureWebSocket = async (): Promise<number | undefined> => {
-    if (getWebSocketFactory()) return undefined;
-    if (!options.loadWebSocket) {
-      throw new TransportError('WEBSOCKET_NOT_REGISTERED', NOT_REGISTERED_MESSAGE, { transport: 'websocket' });
-    }
-    host.emit({ phase: 'loading-fallback' });
-    const t = now();
-    await loadWebSocketTransport({ signal, retries: settings.chunkRetries, ...(options.loader ? { loader: options.loader } : {}) });
-    return elapsed(t);
-  };
-
-  if (preference !== 'auto') {
-    const loadMs = preference === 'websocket' ? await ensureWebSocket() : undefined;
-    host.emit({ phase: 'connecting', transport: preference });
-    const t = now();
-    await host.connectTransport(preference, { signal });
-    return {
-      transport: preference,
-      preference,
-      reasons: ['FORCED'],
-      fromCache: false,
-      timings: { ...(loadMs !== undefined ? { loadMs } : {}), connectMs: elapsed(t), totalMs: elapsed(started) },
-    };
-  }
-
+  const { signal } = options;
+  const preference = 'auto';
   const store = settings.cache === false ? undefined : (settings.cache ?? defaultStore());
   const key = cacheKey({
     url: config.url,
@@ -121,7 +82,7 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     iceServerSource = picked.source;
     host.emit({ phase: 'probing', iceServerSource });
     const t = now();
-    const report = await (options.probe ?? (runProbe as unknown as ProbeFunction))({
+    const report = await options.probe({
       iceServers: picked.servers,
       iceTransportPolicy: probePolicy(picked.servers, config.iceTransportPolicy),
       deadlineMs: settings.probeDeadlineMs,
@@ -155,7 +116,7 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     }
   }
   if (transport === 'websocket') {
-    loadMs = await ensureWebSocket();
+    loadMs = await options.ensureWebSocket(signal, () => host.emit({ phase: 'loading-fallback' }));
     host.emit({ phase: 'connecting', transport: 'websocket' });
     const t = now();
     try {
@@ -169,7 +130,7 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     connectMs = elapsed(t);
   }
 
-  const reasons = fallback ? [...choice.reasons, 'LIVEKIT_CONNECT_FAILED'] : choice.reasons;
+  const reasons: readonly NegotiationReason[] = fallback ? [...choice.reasons, 'LIVEKIT_CONNECT_FAILED'] : choice.reasons;
   if (store && (!fromCache || fallback)) {
     await writeVerdict(store, key, {
       transport,

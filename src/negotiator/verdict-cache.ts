@@ -1,18 +1,9 @@
-import type { TransportKind } from '../transports/transport-session.js';
-
-/**
- * Where remembered verdicts live. `localStorage` fits (its methods match); so does
- * anything async (IndexedDB, a server). Values are opaque strings.
- */
-export interface VerdictStore {
-  getItem(key: string): string | null | Promise<string | null>;
-  setItem(key: string, value: string): void | Promise<void>;
-  removeItem(key: string): void | Promise<void>;
-}
+import type { TransportKind } from '../errors/transport-error.js';
+import type { NegotiationReason, VerdictStore } from '../client/negotiation-types.js';
 
 export interface RememberedVerdict {
   readonly transport: TransportKind;
-  readonly reasons: readonly string[];
+  readonly reasons: readonly NegotiationReason[];
   /** Epoch ms. */
   readonly storedAt: number;
 }

@@ -1,5 +1,5 @@
 import { DisconnectReason, Room, RoomEvent, Track, type RemoteTrack } from 'livekit-client';
-import { TypedEmitter } from '../client/emitter.js';
+import { TypedEmitter } from '../util/emitter.js';
 import { TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import type {

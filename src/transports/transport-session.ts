@@ -1,6 +1,7 @@
 import type { ConvaiError } from '../errors/convai-error.js';
 
-export type TransportKind = 'livekit' | 'websocket';
+export type { TransportKind } from '../errors/transport-error.js';
+import type { TransportKind } from '../errors/transport-error.js';
 
 /** Where the backend told us to connect. */
 export type ConnectTarget =
@@ -53,7 +54,7 @@ export interface TransportSession {
 }
 
 /**
- * The session a WebSocket factory returns. Ours to define (DESIGN.md); it is the
+ * The session a WebSocket factory returns. Ours to define (the seed names only the type); it is the
  * same contract as every transport session, so `ConvaiClient` treats both alike.
  */
 export type IWebSocketSession = TransportSession & { readonly transport: 'websocket' };

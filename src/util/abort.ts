@@ -35,23 +35,3 @@ export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number):
     },
   };
 }
-
-/** Rejects with `AbortedError(what)` when `signal` fires; otherwise follows `promise`. */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortedError(what, signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortedError(what, signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

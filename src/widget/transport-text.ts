@@ -1,16 +1,12 @@
-import type { NegotiationEvent, NegotiationResult } from '../negotiator/negotiation-types.js';
-import type { TransportKind } from '../transports/transport-session.js';
-import type { ProbeReasonCode } from '../../probes/types.js';
-
-/** Reason codes the negotiator adds to the probe's own. */
-export type NegotiationReasonCode = 'FORCED' | 'CACHED_VERDICT' | 'LIVEKIT_CONNECT_FAILED' | 'LIVEKIT_CONNECTION_LOST';
+import type { NegotiationEvent, NegotiationReason, NegotiationResult } from '../client/negotiation-types.js';
+import type { TransportKind } from '../errors/transport-error.js';
 
 /**
  * Short, readable forms of the reason codes, for a status line ("WebSocket: UDP blocked").
  * The probe's full sentences are `REASON_TEXT` in `convai-transport/probe`; these stay
  * short because a widget has one line for them.
  */
-export const REASON_LABELS: Readonly<Record<ProbeReasonCode | NegotiationReasonCode, string>> = Object.freeze({
+export const REASON_LABELS: Readonly<Record<NegotiationReason, string>> = Object.freeze({
   NO_RTCPEERCONNECTION: 'WebRTC unavailable in this browser',
   NO_ICE_SERVERS: 'no STUN/TURN servers configured',
   PEER_CONNECTION_FAILED: 'the browser refused a WebRTC connection',

@@ -1,7 +1,7 @@
 import type { ConvaiClient } from '../client/convai-client.js';
 import type { ConvaiClientState } from '../client/state.js';
 import type { ChatMessage } from '../client/chat-log.js';
-import type { NegotiationResult } from '../negotiator/negotiation-types.js';
+import type { NegotiationResult } from '../client/negotiation-types.js';
 import { describeProgress, describeTransport, type TransportDescription } from './transport-text.js';
 
 /** Everything a widget renders, as one immutable value (a `useSyncExternalStore` snapshot). */

@@ -51,7 +51,7 @@ async function fresh(extra: Record<string, unknown> = {}): Promise<Page> {
 }
 
 const connectWs = (): Promise<Outcome> =>
-  page!.evaluate(() => window.fault.connect({ transport: 'websocket', loadWebSocket: true }));
+  page!.evaluate(() => window.fault.connect({ transport: 'websocket' }));
 
 describe('/connect faults through ConvaiClient in Chromium', () => {
   beforeAll(() => {
@@ -183,7 +183,7 @@ describe('racing connect() and disconnect()', () => {
   it('connect() twice at once: one promise, one backend session', async () => {
     const page = await fresh();
     const before = stack.backend.connectCount.websocket;
-    const twice = await page.evaluate(() => window.fault.connectTwice({ transport: 'websocket', loadWebSocket: true }));
+    const twice = await page.evaluate(() => window.fault.connectTwice({ transport: 'websocket' }));
     expect(twice).toEqual({ same: true, outcomes: [{ ok: true }, { ok: true }] });
     expect(stack.backend.connectCount.websocket - before).toBe(1);
     expect(await page.evaluate(() => window.fault.leftovers().sockets)).toBe(1);
@@ -213,7 +213,7 @@ describe('racing connect() and disconnect()', () => {
       await route.continue().catch(() => undefined);
     });
     const before = stack.backend.connectCount.websocket;
-    const r = await page.evaluate(() => window.fault.disconnectDuring('loading-fallback', 0, { transport: 'websocket', loadWebSocket: true }));
+    const r = await page.evaluate(() => window.fault.disconnectDuring('loading-fallback', 0, { transport: 'websocket' }));
     expect(r.reachedPhase).toBe(true);
     expect(r.connect).toMatchObject({ ok: false, code: 'ABORTED' });
     expect(stack.backend.connectCount.websocket).toBe(before);
@@ -224,7 +224,7 @@ describe('racing connect() and disconnect()', () => {
     stack.bot.faults.neverReady = true;
     const page = await fresh();
     const sessionsBefore = stack.bot.sessions.length;
-    const r = await page.evaluate(() => window.fault.disconnectDuring('connecting', 300, { transport: 'websocket', loadWebSocket: true }));
+    const r = await page.evaluate(() => window.fault.disconnectDuring('connecting', 300, { transport: 'websocket' }));
     expect(r.connect).toMatchObject({ ok: false, code: 'ABORTED' });
     expect(await settle(page)).toMatchObject(NOTHING_OPEN);
     await expect.poll(() => stack.bot.connectedCount, { timeout: 5_000 }).toBe(0);
@@ -236,7 +236,7 @@ describe('racing connect() and disconnect()', () => {
     expect(await connectWs()).toEqual({ ok: true });
     const outcome = await page.evaluate(async () => {
       const done = window.fault.disconnect();
-      const again = window.fault.connect({ transport: 'websocket', loadWebSocket: true });
+      const again = window.fault.connect({ transport: 'websocket' });
       await done;
       return again;
     });

@@ -163,7 +163,7 @@ describe('negotiator in Chromium', () => {
     expect(outcome).toEqual({
       ok: false,
       code: 'WEBSOCKET_NOT_REGISTERED',
-      message: "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/websocket'` before calling connect().",
+      message: "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/vanilla/websocket'` before calling connect().",
     });
     expect(backend.connectCount).toEqual(before);
   });

@@ -93,7 +93,7 @@ describe('negotiator behind a real silent UDP drop', () => {
     expect(outcome).toMatchObject({ ok: true, transport: 'websocket', verdict: 'websocket' });
     expect(outcome.reasons).toContain('UDP_BLOCKED');
     // a correctness bound, not a speed target: our deadline decided, not Chromium's
-    // ~40 s STUN give-up (RIG.md)
+    // ~40 s STUN give-up (docs/ARCHITECTURE.md, "Chromium")
     expect(outcome.timings?.['probeMs']).toBeLessThan(1_000 + 5_000);
     expect(pages.requests.filter((p) => /\/websocket-[\w-]+\.js$/.test(p)).length).toBe(chunksBefore + 1);
     expect(await page.evaluate(() => window.neg.converse('through the firewall'))).toBe('You said: through the firewall');

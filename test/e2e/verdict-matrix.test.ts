@@ -37,7 +37,7 @@ describe('verdict matrix (small set)', () => {
       expect(row.finalTransport, detail).toBe(row.verdict === 'webrtc' || row.verdict === 'webrtc-relay-tcp' ? 'livekit' : 'websocket');
       if (row.verdict !== 'webrtc') expect(row.reasons.length, detail).toBeGreaterThan(0);
       // a correctness bound, not a speed target: our deadline decided, not a stack's give-up
-      // (Chromium's is ~40 s, RIG.md); the bench reports the measured time
+      // (Chromium's is ~40 s, docs/ARCHITECTURE.md, "Chromium"); the bench reports the measured time
       expect(row.verdictMs, detail).toBeLessThan(DEADLINE_MS + 1_000);
       if (condition.impairment) expect(row.relay?.forwarded, detail).toBeGreaterThan(0);
     }, 60_000);

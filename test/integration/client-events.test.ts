@@ -255,7 +255,7 @@ describe('WebSocket transport registry', () => {
     const client = makeClient({ transport: 'websocket' });
     const error = await client.connect().catch((e: unknown) => e);
     expect((error as Error).message).toBe(
-      "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/websocket'` before calling connect().",
+      "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/vanilla/websocket'` before calling connect().",
     );
     expect((error as ConvaiError).code).toBe('WEBSOCKET_NOT_REGISTERED');
     expect(backend.connectCount).toEqual({ livekit: 0, websocket: 0, rejected: 0 });

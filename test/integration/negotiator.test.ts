@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAutoNegotiator } from '../../src/negotiator/auto-negotiator.js';
 import { ConvaiClient, type ClientInternals } from '../../src/client/convai-client.js';
 import type { ConvaiClientConfig } from '../../src/client/config.js';
 import { setWebSocketFactory } from '../../src/client/websocket-registry.js';
 import { connectConvai } from '../../src/negotiator/connect-convai.js';
 import { memoryStore } from '../../src/negotiator/verdict-cache.js';
 import type { ProbeFunction } from '../../src/negotiator/negotiate.js';
-import type { NegotiationEvent } from '../../src/negotiator/negotiation-types.js';
+import type { NegotiationEvent, NegotiationReason } from '../../src/client/negotiation-types.js';
 import { TransportError } from '../../src/errors/transport-error.js';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
 import { FakeSession } from '../support/fake-session.js';
@@ -49,7 +50,7 @@ afterEach(async () => {
 
 interface Script {
   verdict?: 'webrtc' | 'webrtc-relay-tcp' | 'websocket' | 'none';
-  reasons?: string[];
+  reasons?: NegotiationReason[];
   livekitFails?: boolean;
   loaderFailures?: number;
   probeHangs?: boolean;
@@ -74,7 +75,7 @@ function internals(script: Script): ClientInternals {
       sessions.push(s);
       return s;
     },
-    negotiation: {
+    autoNegotiator: createAutoNegotiator({
       probe,
       hasRTCPeerConnection: script.hasRTCPeerConnection ?? true,
       loader: async () => {
@@ -89,7 +90,7 @@ function internals(script: Script): ClientInternals {
           return s;
         });
       },
-    },
+    }),
   };
 }
 
@@ -166,7 +167,7 @@ describe('negotiator: transport auto', () => {
 
   it('remembers the verdict, skips the probe while fresh, and a failed connect forgets it', async () => {
     const cache = memoryStore();
-    const script = { verdict: 'websocket' as const, reasons: ['UDP_BLOCKED'] };
+    const script: Script = { verdict: 'websocket', reasons: ['UDP_BLOCKED'] };
     const first = await connectConvai(config({ negotiation: { cache } }), {}, internals(script));
     await first.client.disconnect();
     const second = await connectConvai(config({ negotiation: { cache } }), {}, internals(script));
@@ -248,10 +249,21 @@ describe('negotiator: forced transports', () => {
     expect(probeCalls).toHaveLength(0);
   });
 
+  it("'auto' on ConvaiClient without convai-transport/auto: an error shaped like the seed's, no network call", async () => {
+    const client = new ConvaiClient(config({ transport: 'auto' }));
+    const error = await client.connect().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AUTO_NOT_REGISTERED' });
+    expect((error as Error).message).toBe(
+      "[ConvaiClient] Automatic transport negotiation is not registered.\nAdd `import 'convai-transport/auto'` before calling connect().",
+    );
+    expect(backend.connectCount).toEqual({ livekit: 0, websocket: 0, rejected: 0 });
+  });
+
   it('forced websocket on ConvaiClient with nothing registered: the seed error, no network call', async () => {
-    const client = new ConvaiClient(config({ transport: 'websocket' }), internals({}));
+    // no negotiator either (as without `import 'convai-transport/auto'`): nothing can load the chunk
+    const client = new ConvaiClient(config({ transport: 'websocket' }));
     await expect(client.connect()).rejects.toThrow(
-      "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/websocket'` before calling connect().",
+      "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/vanilla/websocket'` before calling connect().",
     );
     expect(loads).toBe(0);
     expect(backend.connectCount).toEqual({ livekit: 0, websocket: 0, rejected: 0 });

@@ -5,7 +5,7 @@ import type { ProbeReport } from '../../probes/index.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 import { createNetns, type Netns } from '../support/netns.js';
 
-const CLI = ['--import', 'tsx', 'probes/cli.ts', 'probe'];
+const CLI = ['--import', 'tsx', 'probes/node/cli.ts', 'probe'];
 
 interface Run {
   readonly code: number | null;
@@ -99,7 +99,7 @@ describe('convai-transport probe inside a namespace that silently drops UDP', ()
     await ns?.close();
   });
 
-  // the deadline stays under werift's own 5 s STUN give-up (RIG.md), so 'timeout' is ours
+  // the deadline stays under werift's own 5 s STUN give-up (docs/ARCHITECTURE.md, "werift"), so 'timeout' is ours
   it('werift: TURN/TCP relay found, UDP servers time out at our deadline (werift alone gives up at 5 s)', async () => {
     const cred = `${nsTurn.username},${nsTurn.password}`;
     const run = await collect(

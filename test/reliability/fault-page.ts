@@ -1,6 +1,8 @@
 import { ConvaiClient, type ConvaiClientConfig, type InboundMessage } from '../../src/index.js';
 import type { ConnectOptions } from '../../src/client/convai-client.js';
 import { formatReport, probe } from '../../probes/index.js';
+// `transport: 'auto'`, and a forced 'websocket' that loads its chunk on demand
+import '../../src/auto.js';
 import { openPeerConnections, trackInstances, waitForBotText } from '../support/page-instruments.js';
 
 /**

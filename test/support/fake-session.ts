@@ -1,4 +1,4 @@
-import { TypedEmitter } from '../../src/client/emitter.js';
+import { TypedEmitter } from '../../src/util/emitter.js';
 import type {
   ConnectTarget,
   SessionConnectOptions,

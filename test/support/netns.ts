@@ -9,7 +9,7 @@ export type DroppedProtocol = 'udp' | 'tcp';
 export interface NetnsOptions {
   /**
    * Protocols silently dropped on the veth in both directions (an nft `netdev` table: no
-   * ICMP, no EPERM, like a real firewall; RIG.md "Blocking UDP for real"). @default ['udp']
+   * ICMP, no EPERM, like a real firewall; docs/ARCHITECTURE.md, "Blocking UDP for real"). @default ['udp']
    */
   readonly drop?: readonly DroppedProtocol[];
   /**

@@ -1,4 +1,5 @@
-import { connectConvai, type ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../src/index.js';
+import { connectConvai } from '../../src/auto.js';
+import { type ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../src/index.js';
 
 /**
  * The verdict matrix's page: one `connectConvai` run (forced or auto) with every

@@ -148,7 +148,7 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
     }
     if (joinRequest.value.reconnect) {
       // Resuming needs server state a one-shot room does not keep. A resume accepts only
-      // `reconnect` or `leave{action: RECONNECT}` as its first reply (RIG.md); the latter
+      // `reconnect` or `leave{action: RECONNECT}` as its first reply (docs/ARCHITECTURE.md, "LiveKit signalling"); the latter
       // makes livekit-client rejoin in full at once, instead of retrying the resume for
       // its whole reconnect policy (~45 s) as a refused upgrade would.
       counters.resumesRedirected += 1;

@@ -29,7 +29,7 @@ export function sanitizeAnswerSdp(sdp: string): string {
 export interface RoomPeerOptions {
   /**
    * ICE servers of the server's own peer. Always set: werift's default is a
-   * public STUN server (RIG.md). The client relays through coturn to our
+   * public STUN server (docs/ARCHITECTURE.md, "werift"). The client relays through coturn to our
    * loopback host candidate, so the server needs none.
    * @default []
    */
@@ -51,7 +51,7 @@ export interface RoomPeerOptions {
 
 /**
  * The server side of the client's single peer connection: a werift peer that
- * answers every publisher offer, bound to loopback per RIG.md's werift pitfalls,
+ * answers every publisher offer, bound to loopback (docs/ARCHITECTURE.md, "werift"),
  * reading the client's data channels and counting the RTP of its mic.
  */
 export class RoomPeer {

@@ -18,7 +18,7 @@ export interface PcmMediaManagerOptions {
 }
 
 /**
- * Pipecat's media seam, rewritten (RIG.md lists WavMediaManager's faults: it hangs or
+ * Pipecat's media seam, rewritten (docs/ARCHITECTURE.md, "Pipecat", lists WavMediaManager's faults: it hangs or
  * leaks when the mic is denied, records every sample forever, never closes its
  * AudioContexts, drops all bot audio after a barge-in, ignores the bot's sample rate).
  * It extends WavMediaManager only because the abstract base is not exported, and

@@ -1,5 +1,5 @@
-import { connectConvai, ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../../src/index.js';
-import type { ConnectConvaiOptions } from '../../../src/index.js';
+import { ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../../src/index.js';
+import type { ConnectConvaiOptions } from '../../../src/auto.js';
 import { openPeerConnections, trackInstances, waitForBotText } from '../../support/page-instruments.js';
 
 /**
@@ -33,6 +33,8 @@ async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOption
   const started = performance.now();
   phases.length = 0;
   try {
+    // imported on first use, as an app may: until then the page has no negotiator
+    const { connectConvai } = await import('../../../src/auto.js');
     const result = await connectConvai(config, {
       ...options,
       onProgress: (e: NegotiationEvent) => phases.push(e.phase),

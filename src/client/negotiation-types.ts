@@ -1,6 +1,49 @@
-import type { TransportKind } from '../transports/transport-session.js';
-import type { TransportPreference } from '../client/config.js';
-import type { IceServerSource } from './choose-transport.js';
+import type { TransportKind } from '../errors/transport-error.js';
+
+/**
+ * The vocabulary of a negotiation as the client reports it (`negotiation` events,
+ * `lastNegotiation`). The client owns these types because it emits them; the
+ * negotiator (`convai-transport/auto`) fills them in. Nothing here knows about probes.
+ */
+
+/**
+ * Why a transport was chosen. The first group comes from the network check (the probe
+ * reports the same codes), the second from the negotiation itself.
+ */
+export type NegotiationReason =
+  | 'NO_RTCPEERCONNECTION'
+  | 'NO_ICE_SERVERS'
+  | 'PEER_CONNECTION_FAILED'
+  | 'UDP_BLOCKED'
+  | 'TURN_AUTH_FAILED'
+  | 'TURN_UNREACHABLE'
+  | 'TURN_TCP_ONLY'
+  | 'STUN_TIMEOUT'
+  | 'NO_RELAY_CANDIDATES'
+  | 'CONNECTIVITY_FAILED'
+  | 'WS_HANG'
+  | 'WS_FAILED'
+  | 'ABORTED'
+  | 'FORCED'
+  | 'CACHED_VERDICT'
+  | 'LIVEKIT_CONNECT_FAILED'
+  | 'LIVEKIT_CONNECTION_LOST';
+
+/** What the app asks for: a transport, or `'auto'` to let the negotiator choose. */
+export type TransportPreference = 'livekit' | 'websocket' | 'auto';
+
+/** Where the ICE servers of a negotiation came from. */
+export type IceServerSource = 'config' | 'backend' | 'default';
+
+/**
+ * Where remembered choices live. `localStorage` fits (its methods match); so does
+ * anything async (IndexedDB, a server). Values are opaque strings.
+ */
+export interface VerdictStore {
+  getItem(key: string): string | null | Promise<string | null>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
 
 export interface NegotiationTimings {
   /** Time in the backend `/connect` call made to learn ICE servers (auto only). */
@@ -22,7 +65,7 @@ export interface NegotiationResult {
    * Why: the probe's reason codes (`UDP_BLOCKED`, `TURN_TCP_ONLY`, ...), or
    * `FORCED`, `CACHED_VERDICT`, `LIVEKIT_CONNECT_FAILED`.
    */
-  readonly reasons: readonly string[];
+  readonly reasons: readonly NegotiationReason[];
   /** The probe's verdict, when a probe ran. */
   readonly verdict?: string;
   readonly fromCache: boolean;
@@ -34,7 +77,7 @@ export interface NegotiationResult {
   readonly timings: NegotiationTimings;
 }
 
-/** What `negotiation.handoffOnLoss` did (see `src/negotiator/session-handoff.ts`). */
+/** What `negotiation.handoffOnLoss` did (`negotiation.handoffOnLoss`). */
 export interface HandoffInfo {
   readonly from: 'livekit';
   readonly to: 'websocket';
@@ -50,7 +93,7 @@ export type NegotiationEvent =
   | {
       readonly phase: 'verdict';
       readonly transport: TransportKind;
-      readonly reasons: readonly string[];
+      readonly reasons: readonly NegotiationReason[];
       readonly fromCache: boolean;
     }
   | { readonly phase: 'loading-fallback' }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { isConfigError } from '../src/errors/config-error.js';
-import { formatReport } from './format-report.js';
-import { probe } from './probe.js';
-import type { ProbeProgressEvent } from './types.js';
+import { isConfigError } from '../../src/errors/config-error.js';
+import { formatReport } from '../format-report.js';
+import { probe } from '../probe.js';
+import type { ProbeProgressEvent } from '../types.js';
 import { weriftPeerConnection, type WeriftPeerConnectionClass } from './werift-adapter.js';
 
 const USAGE = `Usage: convai-transport probe --ice-server URL[,USERNAME,CREDENTIAL]... [options]
