@@ -139,6 +139,22 @@ describe('PipecatSession against the local Pipecat bot (real socket, real protob
     expect(String((error as Error).message)).not.toContain('secret-token-123');
   });
 
+  it.each([
+    'ws://127.0.0.1:PORT/ws?session_token=SECRET-session-1',
+    'ws://127.0.0.1:PORT/ws?sig=SECRET-sig-1&jwt=SECRET-jwt-1',
+    'ws://alice:SECRET-pw-1@127.0.0.1:PORT/ws',
+    'ws://127.0.0.1:PORT/ws/SECRETpathtoken0123456789#SECRET-frag',
+  ])('keeps every credential-bearing part of %s out of the CONNECT_FAILED message', async (shape) => {
+    const port = await freePort();
+    const { session } = open();
+    const error = await session
+      .connect({ transport: 'websocket', wsUrl: shape.replace('PORT', String(port)) }, { timeoutMs: 5_000 })
+      .catch((e: unknown) => e as ConvaiError);
+    expect(error).toMatchObject({ name: 'TransportError', code: 'CONNECT_FAILED' });
+    expect((error as Error).message).toContain(`ws://127.0.0.1:${port}/ws`);
+    expect((error as Error).message).not.toContain('SECRET');
+  });
+
   it('fails with CONNECT_TIMEOUT when the upgrade is never answered, and drops the half-open socket', async () => {
     const held = new Set<Socket>();
     const server = createServer((socket) => {
