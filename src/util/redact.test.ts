@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isWellFormedIceUrl } from './ice-url-shape.js';
 import { redactIceUrl, redactUrl, redactUrlsIn } from './redact.js';
 
 describe('redactUrl: URLs are printed from an allow-list', () => {
@@ -44,5 +45,20 @@ describe('redactUrlsIn', () => {
   it('rewrites every URL inside free text', () => {
     const text = redactUrlsIn("WebSocket connection to 'wss://h.example/rtc/v1?access_token=SECRET-1&x=2' failed; retry https://u:SECRET-2@h/x");
     expect(text).toBe("WebSocket connection to 'wss://h.example/rtc/v1' failed; retry https://h/x");
+  });
+});
+
+describe('isWellFormedIceUrl', () => {
+  it.each([
+    ['turn:127.0.0.1:3478?transport=udp', true],
+    ['turns:turn.example.com', true],
+    ['stun:[::1]:3478', true],
+    ['stun:127.0.0.1?transport=udp', false],
+    ['turn:127.0.0.1:0', false],
+    ['turn:127.0.0.1:65536', false],
+    ['turn:u:p@127.0.0.1', false],
+    ['turn:127.0.0.1?transport=sctp', false],
+  ])('%s -> %s', (url, ok) => {
+    expect(isWellFormedIceUrl(url)).toBe(ok);
   });
 });

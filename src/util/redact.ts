@@ -1,3 +1,5 @@
+import { isWellFormedIceUrl } from './ice-url-shape.js';
+
 /**
  * Replaces every occurrence of each secret in `text` with `[redacted]`. Secrets
  * shorter than 4 characters are ignored: redacting "a" would shred every message.
@@ -56,16 +58,13 @@ export function redactUrlsIn(text: string): string {
   return text.replace(/\b(?:https?|wss?):\/\/[^\s'"<>`]+/gi, (url) => redactUrl(url));
 }
 
-/** RFC 7064/7065 shape: scheme, host (or [IPv6]), port, and only `?transport=udp|tcp`. */
-const ICE_URL_SHAPE = /^(stuns?|turns?):(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\?transport=(udp|tcp))?$/i;
-
 /**
  * A STUN/TURN URL for people to read: as given when it has the RFC shape (it carries
  * no credential then), otherwise only its scheme. `turn:alice:S3cret@host` is a common
  * mistake, and it puts the password in the URL.
  */
 export function redactIceUrl(url: string): string {
-  if (ICE_URL_SHAPE.test(url)) return url;
+  if (isWellFormedIceUrl(url)) return url;
   const scheme = /^(stuns?|turns?):/i.exec(url);
   return scheme ? `${scheme[0]}…` : UNPARSEABLE;
 }
