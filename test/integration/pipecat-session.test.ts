@@ -49,7 +49,7 @@ function open(options: ConstructorParameters<typeof PipecatSession>[2] = {}) {
     { WebSocket: WS, ...options },
   );
   const id = `s${++n}-${Date.now()}`;
-  const target = { transport: 'websocket' as const, wsUrl: `ws://127.0.0.1:${backend.port}/ws/${id}` };
+  const target = { transport: 'websocket' as const, wsUrl: bot.sessionUrl(`ws://127.0.0.1:${backend.port}`, id) };
   const stats = (): PipecatBotSessionStats | undefined => bot.sessions.find((s) => s.id === id);
   return { session, received, target, stats };
 }
