@@ -59,6 +59,8 @@ export function safeDecode(text: string): string | undefined {
  */
 export class SessionTokens {
   private readonly tokens = new Map<string, { token: string; expires: number }>();
+  /** The latest tokens issued, spent or not: a test scans logs for them. */
+  readonly issued: string[] = [];
 
   constructor(
     private readonly ttlMs = 60_000,
@@ -70,6 +72,8 @@ export class SessionTokens {
     this.tokens.delete(id);
     this.tokens.set(id, { token, expires: Date.now() + this.ttlMs });
     if (this.tokens.size > this.max) this.tokens.delete(this.tokens.keys().next().value as string);
+    this.issued.push(token);
+    if (this.issued.length > 1_000) this.issued.shift();
     return token;
   }
 

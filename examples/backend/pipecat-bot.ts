@@ -63,6 +63,8 @@ export interface PipecatBot extends BackendService {
    * drive the bot without `/connect` get their URL here.
    */
   sessionUrl(wsBase: string, id: string): string;
+  /** Session tokens issued so far (the latest 1000), for the fault suite's secrets scan. */
+  readonly issuedTokens: readonly string[];
 }
 
 const MIC_FRAMES_PER_TRANSCRIPT = 50;
@@ -221,6 +223,9 @@ export function createPipecatBot(options: PipecatBotOptions = {}): PipecatBot {
       return { ws_url: sessionUrl(ctx.wsBase, ctx.characterSessionId) };
     },
     sessionUrl,
+    get issuedTokens() {
+      return tokens.issued;
+    },
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
       const url = req.url ?? '';
       const prefix = `${path}/`;
