@@ -27,7 +27,8 @@ const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
  * (`?session_token=`, `?sig=`, `?jwt=`, `?token=`...) or userinfo (`//user:pass@`). People
  * see URLs only as scheme, host, port and path (src/util/redact.ts), so none may appear.
  */
-export const SECRET_URL_PART = /[?&;](?:token|session_token|access_token|sig|signature|jwt|api_key|apikey|key|password|credential|auth)=|\/\/[^\s/:@'"]+:[^\s/@'"]+@/i;
+export const SECRET_URL_PART =
+  /[?&;](?:token|session_token|access_token|sig|signature|jwt|api_key|apikey|key|password|credential|auth)=(?!(?:%3C|<|\[)?redacted)|\/\/[^\s/:@'"]+:[^\s/@'"]+@/i;
 /** The line Chromium itself logs when a WebSocket handshake fails (not a console call of any script). */
 export const CHROMIUM_WS_ERROR = /^\[console\.error\] WebSocket connection to 'wss?:\/\/[^']+' failed: /;
 
@@ -182,8 +183,8 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
         if (haystack.some((line) => line.includes(secret))) found.push(name);
       }
       // the one-time tokens of the bot's ws_url (a WebSocket session credential)
-      const token = bot.issuedTokens.find((t) => haystack.some((line) => line.includes(t)));
-      if (token) found.push('sessionToken');
+      const tokenLine = haystack.find((line) => bot.issuedTokens.some((t) => line.includes(t)) && !CHROMIUM_WS_ERROR.test(line));
+      if (tokenLine) found.push(`session token in: ${tokenLine.slice(0, 160)}`);
       const url = haystack.find((line) => SECRET_URL_PART.test(line) && !CHROMIUM_WS_ERROR.test(line));
       if (url) found.push(`credential-bearing URL in: ${url.slice(0, 120)}`);
       // any JWT (LiveKit access tokens are HS256 JWTs) in a log or event is a leaked token,
