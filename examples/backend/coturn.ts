@@ -39,7 +39,7 @@ export interface CoturnOptions {
 }
 
 /**
- * Starts a real coturn (RIG.md): STUN + TURN (UDP, TCP) on loopback, long-term
+ * Starts a real coturn (README, "The local backend"): STUN + TURN (UDP, TCP) on loopback, long-term
  * credentials, relaying only to loopback peers. Resolves once it accepts TCP.
  */
 export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
