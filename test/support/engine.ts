@@ -60,3 +60,14 @@ export async function pollPage(check: () => Promise<unknown>, timeoutMs: number,
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+const onExit = new Set<() => void>();
+/**
+ * Registers a synchronous last-resort kill for a browser process tree, run when the test process
+ * exits without closing it (a crashed or interrupted run). Returns the unregister function.
+ */
+export function killOnExit(kill: () => void): () => void {
+  if (onExit.size === 0) process.once('exit', () => onExit.forEach((k) => k()));
+  onExit.add(kill);
+  return () => onExit.delete(kill);
+}

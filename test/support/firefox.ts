@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import type { Engine, EngineOptions, EnginePage } from './engine.js';
+import { killOnExit, type Engine, type EngineOptions, type EnginePage } from './engine.js';
 import { firefoxPrefs, userJs } from './firefox-prefs.js';
 
 export const FIREFOX_PATH = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
@@ -29,13 +29,18 @@ export async function launchFirefox(options: EngineOptions = {}): Promise<Engine
   };
   await mkdtempProfile(profile, userJs(prefs));
   const args = ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0'];
-  if (ns) args.push('--remote-allow-hosts', ns.nsIp);
-  const env = { ...process.env, HOME: dir, MOZ_CRASHREPORTER_DISABLE: '1', MOZ_HEADLESS: '1' };
+  // MOZ_REMOTE_SETTINGS_DEVTOOLS: release builds ignore `services.settings.server` without it
+  const env = { ...process.env, HOME: dir, MOZ_CRASHREPORTER_DISABLE: '1', MOZ_HEADLESS: '1', MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' };
   const child = ns
     ? ns.spawn(FIREFOX_PATH, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(FIREFOX_PATH, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let forwarder: ChildProcess | undefined;
+  const unregister = killOnExit(() => {
+    forwarder?.kill('SIGKILL');
+    child.kill('SIGKILL');
+  });
   const kill = async (): Promise<void> => {
+    unregister();
     forwarder?.kill('SIGKILL');
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -48,6 +53,7 @@ export async function launchFirefox(options: EngineOptions = {}): Promise<Engine
   };
   try {
     let endpoint = await waitForEndpoint(child);
+    let headers: Record<string, string> = {};
     if (ns) {
       const port = new URL(endpoint).port;
       forwarder = ns.spawn(process.execPath, ['-e', FORWARDER, ns.nsIp, port], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -56,8 +62,10 @@ export async function launchFirefox(options: EngineOptions = {}): Promise<Engine
         forwarder!.once('exit', (code) => reject(new Error(`BiDi forwarder exited (${code})`)));
       });
       endpoint = `ws://${ns.nsIp}:${port}`;
+      // the remote agent answers only for the names it listens on (localhost, 127.0.0.1)
+      headers = { Host: `127.0.0.1:${port}` };
     }
-    const browser = await puppeteer.connect({ browserWSEndpoint: `${endpoint}/session`, protocol: 'webDriverBiDi' });
+    const browser = await puppeteer.connect({ browserWSEndpoint: `${endpoint}/session`, protocol: 'webDriverBiDi', wsOptions: { headers } });
     return {
       name: 'firefox',
       version: await browser.version(),

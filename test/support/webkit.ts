@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
-import { pollPage, type Engine, type EngineOptions, type EnginePage } from './engine.js';
+import { killOnExit, pollPage, type Engine, type EngineOptions, type EnginePage } from './engine.js';
 
 export const WEBKIT_DRIVER = process.env['WEBKIT_DRIVER'] ?? '/usr/bin/WebKitWebDriver';
 export const MINIBROWSER = process.env['MINIBROWSER'] ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -12,7 +12,7 @@ export const MINIBROWSER = process.env['MINIBROWSER'] ?? '/usr/lib/x86_64-linux-
  * WebKitGTK: Debian's MiniBrowser driven by WebKitWebDriver (package `webkit2gtk-driver`)
  * over classic WebDriver, under `xvfb-run` (MiniBrowser needs an X display). Its default
  * settings have no WebRTC (`RTCPeerConnection` is undefined), like a restricted webview; mock
- * capture devices stand in for a mic. Only one page at a time: `newPage` reuses the session's
+ * capture devices stand in for a mic. One page at a time: `newPage` reuses the session's
  * window. The WebDriver calls are plain HTTP to the driver on 127.0.0.1.
  */
 export async function launchWebKit(options: EngineOptions = {}): Promise<Engine> {
@@ -28,7 +28,15 @@ export async function launchWebKit(options: EngineOptions = {}): Promise<Engine>
   });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const unregister = killOnExit(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
   const kill = async (): Promise<void> => {
+    unregister();
     if (child.exitCode === null && child.signalCode === null && child.pid) {
       const exited = new Promise((r) => child.once('exit', r));
       try {
@@ -74,15 +82,11 @@ export async function launchWebKit(options: EngineOptions = {}): Promise<Engine>
     });
     const session = `/session/${created.sessionId}`;
     await call(base, 'POST', `${session}/timeouts`, { script: 120_000, pageLoad: 30_000 });
-    let open = false;
     return {
       name: 'webkit',
       version: `webkitgtk/${created.capabilities.browserVersion ?? 'unknown'}`,
-      newPage: async () => {
-        if (open) throw new Error('launchWebKit: one page at a time (close the previous one first)');
-        open = true;
-        return wrap(base, session, () => (open = false));
-      },
+      // the session's one window is reused: a new page replaces the previous one
+      newPage: async () => wrap(base, session),
       close: async () => {
         await call(base, 'DELETE', session).catch(() => undefined);
         await kill();
@@ -105,7 +109,7 @@ async function call<T = unknown>(base: string, method: string, path: string, bod
   return json.value;
 }
 
-function wrap(base: string, session: string, onClose: () => void): EnginePage {
+function wrap(base: string, session: string): EnginePage {
   // WebDriver's async script gets a callback as its last argument; we wrap `fn` so its
   // result or its exception both come back through it
   const evaluate = async <A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> => {
@@ -129,7 +133,6 @@ function wrap(base: string, session: string, onClose: () => void): EnginePage {
     },
     close: async () => {
       await call(base, 'POST', `${session}/url`, { url: 'about:blank' }).catch(() => undefined);
-      onClose();
     },
   };
 }
