@@ -22,16 +22,6 @@ afterAll(async () => {
 });
 
 describe('WebKitGTK (MiniBrowser, WebKitWebDriver)', () => {
-  it('has no RTCPeerConnection, for real', async () => {
-    const page = await stack.open(webkit, 'negotiator');
-    expect(await page.evaluate(() => [typeof RTCPeerConnection, typeof WebSocket, typeof AudioWorkletNode], undefined)).toEqual([
-      'undefined',
-      'function',
-      'function',
-    ]);
-    await page.close();
-  });
-
   it('forced WebSocket: text round trip, mock-mic audio reaches the bot, bot audio plays, nothing left open', async () => {
     const page = await stack.open(webkit, 'websocket');
     await converseOverWebSocket(stack, page, 'webkit');
