@@ -56,7 +56,10 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const iceServers = turn
       ? [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], username: turn.username, credential: turn.password }]
       : [];
-    const room = createLiveKitRoom({ apiKey: 'demo-livekit', apiSecret: secret() + secret(), iceServers, log });
+    // werift asks stun.l.google.com (a DNS lookup off the machine) when its peer has no STUN
+    // server, even with `iceServers: []`: hand it the local coturn's STUN
+    const peerIceServers = turn ? [{ urls: turn.stunUrl }] : [];
+    const room = createLiveKitRoom({ apiKey: 'demo-livekit', apiSecret: secret() + secret(), iceServers, peerIceServers, log });
     const bot = createPipecatBot({ log });
     const apiKey = options.apiKey ?? `demo-${secret()}`;
     const backend = await startBackend({

@@ -51,6 +51,9 @@ export async function startEngineStack(options: EngineStackOptions = {}): Promis
     apiKey: 'lk-key',
     apiSecret: 'lk-secret-that-is-long-enough-0123456789',
     iceServers: [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], ...cred }],
+    // werift 0.24.4 asks stun.l.google.com (a DNS lookup off the machine) whenever its peer has
+    // no STUN server, even with `iceServers: []`: give the room's peer the local coturn
+    peerIceServers: [{ urls: turn.stunUrl }],
     ...(options.extraPeerAddresses ? { extraPeerAddresses: options.extraPeerAddresses } : {}),
   });
   const bot = createPipecatBot({ toneMs: 200 });
