@@ -99,7 +99,14 @@ describe(`Firefox (firefox-esr, WebDriver BiDi)`, () => {
     expect(out.report.verdict).toBe('websocket');
     expect(out.report.reasons).toContain('TURN_AUTH_FAILED');
     expect(out.report.reasons).not.toContain('UDP_BLOCKED');
-    expect(out.report.checks.gathering.data.servers.filter((s) => s.kind === 'turn').map((s) => s.outcome)).toEqual(['auth-failed', 'auth-failed']);
+    const turn = out.report.checks.gathering.data.servers.filter((s) => s.kind === 'turn');
+    expect(turn.map((s) => s.outcome)).toEqual(['auth-failed', 'auth-failed']);
+    // Firefox's icecandidateerror carries the 401 but no text: the probe names it
+    expect(turn.map((s) => s.errors[0])).toEqual([
+      { code: 401, text: 'Unauthorized (wrong TURN username or credential)' },
+      { code: 401, text: 'Unauthorized (wrong TURN username or credential)' },
+    ]);
+    expect(out.text).toContain('401 Unauthorized (wrong TURN username or credential)');
     expect(JSON.stringify(out)).not.toContain('wrong-password-ff');
     expect(out.peers.open).toBe(0);
     await page.close();

@@ -157,6 +157,8 @@ export function firefoxPrefs(options: { readonly noProxyFor?: readonly string[] 
     'media.autoplay.default': 0,
     'media.autoplay.blocking_policy': 0,
     'media.autoplay.block-webaudio': false,
+    // No sound server on a headless box: without a mock audio backend (cubeb) an AudioContext
+    // never leaves 'suspended' and resume() never settles, so neither capture nor playback runs
     'media.cubeb.force_mock_context': true,
   };
 }
