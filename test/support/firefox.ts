@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -24,10 +24,11 @@ export async function launchFirefox(options: EngineOptions = {}): Promise<Engine
   const profile = join(dir, 'profile');
   const hosts = (options.secureOrigins ?? []).map((o) => new URL(o).hostname);
   const prefs = {
-    ...firefoxPrefs({ noProxyFor: ns ? [`${ns.rootIp}`, `${ns.nsIp}`] : [] }),
+    ...firefoxPrefs({ noProxyFor: ns ? [ns.rootIp, ns.nsIp] : [] }),
     ...(hosts.length > 0 ? { 'dom.securecontext.allowlist': hosts.join(',') } : {}),
   };
-  await mkdtempProfile(profile, userJs(prefs));
+  await mkdir(profile);
+  await writeFile(join(profile, 'user.js'), userJs(prefs));
   const args = ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0'];
   // MOZ_REMOTE_SETTINGS_DEVTOOLS: release builds ignore `services.settings.server` without it
   const env = { ...process.env, HOME: dir, MOZ_CRASHREPORTER_DISABLE: '1', MOZ_HEADLESS: '1', MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' };
@@ -79,12 +80,6 @@ export async function launchFirefox(options: EngineOptions = {}): Promise<Engine
     await kill();
     throw error;
   }
-}
-
-async function mkdtempProfile(profile: string, prefs: string): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(profile, { recursive: true });
-  await writeFile(join(profile, 'user.js'), prefs);
 }
 
 function waitForEndpoint(child: ChildProcess): Promise<string> {
