@@ -52,11 +52,11 @@ export async function launchEngine(name: EngineName, options: EngineOptions = {}
 }
 
 /** Polls in Node; shared by the adapters whose protocol has no wait of its own. */
-export async function pollPage(check: () => Promise<unknown>, timeoutMs: number, what: string): Promise<void> {
+export async function pollPage(check: () => Promise<unknown>, timeoutMs: number, what: string | (() => string)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

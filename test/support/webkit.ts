@@ -58,7 +58,7 @@ export async function launchWebKit(options: EngineOptions = {}): Promise<Engine>
   };
   const base = `http://127.0.0.1:${port}`;
   try {
-    await pollPage(async () => fetch(`${base}/status`).then((r) => r.ok).catch(() => false), 20_000, `WebKitWebDriver (${stderr})`);
+    await pollPage(async () => fetch(`${base}/status`).then((r) => r.ok).catch(() => false), 20_000, () => `WebKitWebDriver to answer (its stderr: ${stderr})`);
     const created = await call<{ sessionId: string; capabilities: { browserVersion?: string } }>(base, 'POST', '/session', {
       capabilities: {
         alwaysMatch: {
