@@ -21,6 +21,15 @@ const STUN_GIVE_UP_MS = 4_000;
 const UNAUTHORIZED = 401;
 /** libwebrtc's code for "no answer from the server" (w3c webrtc-pc, RTCPeerConnectionIceErrorEvent). */
 const UNREACHABLE = 701;
+/**
+ * Firefox (153) fires icecandidateerror with the right `errorCode` but an empty `errorText`
+ * (Chromium says "Unauthorized."): name the codes the verdict uses, so a report reads the same
+ * whichever engine ran it (README, "Browser engines").
+ */
+const ERROR_TEXT: Readonly<Record<number, string>> = {
+  [UNAUTHORIZED]: 'Unauthorized (wrong TURN username or credential)',
+  [UNREACHABLE]: 'No answer from the server',
+};
 
 /**
  * Gathers from one URL in its own peer connection, so every candidate and every error
@@ -105,7 +114,7 @@ export function gatherServer(options: GatherServerOptions): Promise<ServerResult
     };
     pc.onicecandidateerror = (event) => {
       const code = typeof event.errorCode === 'number' ? event.errorCode : 0;
-      errors.push({ code, text: options.redact(String(event.errorText ?? '')) });
+      errors.push({ code, text: options.redact(String(event.errorText ?? '')) || (ERROR_TEXT[code] ?? '') });
       // one server per peer connection: its 401 is final, a retry would only repeat it
       if (code === UNAUTHORIZED && kind === 'turn') settle('auth-failed');
       else if (code === UNREACHABLE) settle('unreachable');

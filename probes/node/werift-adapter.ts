@@ -1,6 +1,7 @@
 import { parseIceUrl } from '../ice-url.js';
 import type { ProbePeerConnection, ProbePeerConnectionConstructor } from '../peer.js';
 import { checkTurnAuth } from './turn-auth.js';
+import { withOwnStun } from './werift-stun.js';
 
 export interface WeriftAdapterOptions {
   /**
@@ -75,7 +76,7 @@ export function weriftPeerConnection(
   function Adapter(config: { iceServers: RTCIceServer[]; iceTransportPolicy: 'relay' | 'all' }): ProbePeerConnection {
     if (!Array.isArray(config?.iceServers)) throw new TypeError('iceServers must be given explicitly');
     const pc = new Werift({
-      iceServers: config.iceServers,
+      iceServers: withOwnStun(config.iceServers, config.iceTransportPolicy ?? 'all'),
       iceTransportPolicy: config.iceTransportPolicy ?? 'all',
       iceUseIpv6: false,
       iceUseTcp: false,

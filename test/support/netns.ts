@@ -20,6 +20,13 @@ export interface NetnsOptions {
   readonly reject?: readonly DroppedProtocol[];
   /** TCP ports on the root side silently dropped (e.g. TURN/TCP, while the backend's port stays open). @default [] */
   readonly dropTcpPorts?: readonly number[];
+  /**
+   * A default route through the veth, so traffic for any other address reaches the guard
+   * (dropped there and counted by `strayPackets()`) instead of failing at once with "network
+   * unreachable", which no counter sees. Off by default: a silent drop makes a DNS lookup wait
+   * for its timeout. @default false
+   */
+  readonly defaultRoute?: boolean;
 }
 
 /** The firewall of a namespace, as `setRules` takes it: anything left out is allowed. */
@@ -35,6 +42,12 @@ export interface Netns {
   readonly chromiumPath: string;
   /** Spawns a command inside the namespace (e.g. a werift probe in a child Node process). */
   spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /**
+   * TCP and UDP packets that something in the namespace tried to send anywhere but loopback or
+   * the /30 (the guard drops them): DNS, telemetry, mDNS... A test can assert it stays 0. Sees
+   * traffic for other hosts only with `defaultRoute` (without a route it fails before the guard).
+   */
+  strayPackets(): number;
   /** Replaces the drop/reject rules (the guard rule stays), so one namespace can serve many conditions. */
   setRules(rules: NetnsRules): void;
   close(): Promise<void>;
@@ -95,6 +108,7 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
     run(['ip', '-n', name, 'addr', 'add', `${nsIp}/30`, 'dev', nsDev]);
     run(['ip', '-n', name, 'link', 'set', nsDev, 'up']);
     run(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
+    if (options.defaultRoute) run(['ip', '-n', name, 'route', 'add', 'default', 'via', rootIp]);
     const setRules = (rules: NetnsRules): void => {
       const ports = (rules.dropTcpPorts ?? []).map((p) => {
         if (!Number.isInteger(p) || p < 1 || p > 65_535) throw new Error(`dropTcpPorts: ${p} is not a port`);
@@ -121,8 +135,10 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
     execFileSync('ip', ['netns', 'exec', name, 'nft', '-f', '-'], {
       input:
         'table inet guard {\n' +
+        '  counter stray {}\n' +
         '  chain out { type filter hook output priority 0; policy drop;\n' +
-        `    oifname "lo" accept; ip daddr ${subnet} accept; }\n` +
+        // the kernel's own IPv6 neighbour discovery is dropped too, but only TCP/UDP is counted
+        `    oifname "lo" accept; ip daddr ${subnet} accept; meta l4proto { tcp, udp } counter name "stray" drop; }\n` +
         '}\n',
       stdio: ['pipe', 'ignore', 'pipe'],
     });
@@ -136,6 +152,10 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
       chromiumPath,
       spawn: (command, args, spawnOptions = {}) => spawn('ip', ['netns', 'exec', name, command, ...args], spawnOptions),
       setRules,
+      strayPackets: () => {
+        const out = execFileSync('ip', ['netns', 'exec', name, 'nft', 'list', 'counter', 'inet', 'guard', 'stray']).toString();
+        return Number(/packets (\d+)/.exec(out)?.[1] ?? NaN);
+      },
       close: async () => {
         teardown();
         live.delete(teardown);

@@ -1,4 +1,4 @@
-import { RTCPeerConnection, type RTCDataChannel, type RTCIceCandidateInit } from 'werift';
+import { RTCPeerConnection, type MediaStreamTrack, type RTCDataChannel, type RTCIceCandidateInit } from 'werift';
 import type { IceServerConfig } from './signal-codec.js';
 
 /** The address field of an `a=candidate` line (RFC 8839 section 5.1). */
@@ -90,15 +90,22 @@ export class RoomPeer {
     // when the client adds an m-section for its mic, werift would take over the idle
     // recvonly section mid=0 for it and then fail to answer mid=0. Pinning every
     // remote section keeps one transceiver per client m-section.
-    this.pc.onRemoteTransceiverAdded.subscribe((transceiver) => {
-      transceiver.usedForSender = true;
-    });
-    this.pc.onTrack.subscribe((track) => {
-      if (track.kind !== 'audio') return;
+    // Firefox offers every m-section after the first as bundle-only (port 0, RFC 8843 section
+    // 6), and werift 0.24.4 fires the peer's onTrack only for a non-zero port: the transceiver's
+    // own onTrack still fires, so the mic is counted from either, once.
+    const counted = new WeakSet<MediaStreamTrack>();
+    const countMic = (track: MediaStreamTrack): void => {
+      if (track.kind !== 'audio' || counted.has(track)) return;
+      counted.add(track);
       track.onReceiveRtp.subscribe(() => {
         this.micPackets += 1;
       });
+    };
+    this.pc.onRemoteTransceiverAdded.subscribe((transceiver) => {
+      transceiver.usedForSender = true;
+      transceiver.onTrack.subscribe((track) => countMic(track));
     });
+    this.pc.onTrack.subscribe(countMic);
   }
 
   private acceptsRemote(address: string | undefined): boolean {

@@ -76,8 +76,22 @@ async function selectedPairs(): Promise<{ local: string; remote: string; relayPr
   return out;
 }
 
+/** Opus packets the page's open connections have sent (outbound-rtp audio), from getStats(). */
+async function audioPacketsSent(): Promise<number> {
+  let sent = 0;
+  for (const pc of created) {
+    if (pc.signalingState === 'closed') continue;
+    const stats = await pc.getStats();
+    stats.forEach((s: Record<string, unknown>) => {
+      if (s['type'] === 'outbound-rtp' && s['kind'] === 'audio') sent += Number(s['packetsSent'] ?? 0);
+    });
+  }
+  return sent;
+}
+
 const api = {
   connect,
+  audioPacketsSent,
   waitForMessage,
   selectedPairs,
   messageCount: () => messages.length,
