@@ -1,6 +1,10 @@
 import type { InboundMessage } from '../messages/convai-messages.js';
 
-export type ChatMessageType = 'user' | 'convai' | 'user-transcription' | 'emotion';
+/**
+ * Who a chat message is from. The character's reply is `'bot-llm-text'`, as the
+ * Convai Web SDK 1.2.0 records it; `'user'` is text the app sent (1.2.0 does not log it).
+ */
+export type ChatMessageType = 'user' | 'bot-llm-text' | 'user-transcription' | 'emotion';
 
 export interface ChatMessage {
   readonly id: string;
@@ -10,6 +14,8 @@ export interface ChatMessage {
   readonly timestamp: string;
   /** False while the bot's text is still streaming in. */
   readonly isFinal: boolean;
+  /** `!isFinal`, under the Convai Web SDK 1.2.0's name. */
+  readonly isStreaming: boolean;
 }
 
 /**
@@ -30,7 +36,7 @@ export class ChatLog {
     this.counter += 1;
     this.messages = [
       ...this.messages,
-      { id: `${type}-${this.counter}`, type, content, timestamp: new Date().toISOString(), isFinal },
+      { id: `${type}-${this.counter}`, type, content, timestamp: new Date().toISOString(), isFinal, isStreaming: !isFinal },
     ];
   }
 
@@ -42,13 +48,13 @@ export class ChatLog {
     switch (message.type) {
       case 'bot-llm-started':
         this.closeReply();
-        this.push('convai', '', false);
+        this.push('bot-llm-text', '', false);
         this.openReply = this.messages.length - 1;
         return true;
       case 'bot-llm-text': {
         const text = (message.data as { text: string }).text;
         if (this.openReply === undefined) {
-          this.push('convai', '', false);
+          this.push('bot-llm-text', '', false);
           this.openReply = this.messages.length - 1;
         }
         this.update(this.openReply, (m) => ({ ...m, content: m.content + text }));
@@ -77,7 +83,7 @@ export class ChatLog {
 
   private closeReply(): boolean {
     if (this.openReply === undefined) return false;
-    this.update(this.openReply, (m) => ({ ...m, isFinal: true }));
+    this.update(this.openReply, (m) => ({ ...m, isFinal: true, isStreaming: false }));
     this.openReply = undefined;
     return true;
   }

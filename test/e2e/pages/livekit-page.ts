@@ -23,7 +23,7 @@ const errors: { code: string; message: string }[] = [];
 
 async function connect(config: ConvaiClientConfig): Promise<ConnectResult> {
   client = new ConvaiClient(config);
-  client.on('message', (m) => messages.push(m));
+  client.on('inboundMessage', (m) => messages.push(m));
   client.on('error', (e) => errors.push({ code: e.code, message: e.message }));
   const started = performance.now();
   try {

@@ -40,7 +40,7 @@ async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOption
       onProgress: (e: NegotiationEvent) => phases.push(e.phase),
     });
     client = result.client;
-    client.on('message', (m) => messages.push(m));
+    client.on('inboundMessage', (m) => messages.push(m));
     return {
       ok: true,
       transport: result.result.transport,
