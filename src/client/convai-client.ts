@@ -98,6 +98,11 @@ export class ConvaiClient {
     return this.cell.value.isConnected ? this.config.connectionType : null;
   }
 
+  /** `config.apiKey` while connected, else null (as 1.2.0). Never logged or put in an error. */
+  get apiKey(): string | null {
+    return this.cell.value.isConnected ? this.config.apiKey : null;
+  }
+
   /** `config.characterId` while connected, else null (as 1.2.0). */
   get characterId(): string | null {
     return this.cell.value.isConnected ? this.config.characterId : null;
