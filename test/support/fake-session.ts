@@ -18,6 +18,8 @@ export class FakeSession implements TransportSession {
   micEnabled: boolean;
   disconnects = 0;
   failWith: Error | undefined;
+  /** Set by a test to play a transport that can switch microphones. */
+  setMicrophoneDevice?: (deviceId: string) => Promise<void>;
   hang = false;
 
   constructor(
