@@ -82,6 +82,18 @@ describe('ConvaiClient members as in 1.2.0', () => {
     expect(bodies[0]).not.toHaveProperty('character_session_id');
   });
 
+  it('endUserId, endUserMetadata and ttsEnabled go to /connect as 1.2.0 sends them', async () => {
+    await make({ endUserId: 'u-1', endUserMetadata: { plan: 'pro' }, ttsEnabled: false }).connect();
+    expect(bodies[0]).toMatchObject({ end_user_id: 'u-1', end_user_metadata: { plan: 'pro' }, default_tts_enabled: false });
+  });
+
+  it('connect(config) with another apiKey is refused by name (the config is fixed at construction)', async () => {
+    const client = make();
+    const override = { apiKey: 'another-key' } as unknown as Parameters<ConvaiClient['connect']>[0];
+    await expect(client.connect(override)).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'apiKey' });
+    expect(bodies).toHaveLength(0);
+  });
+
   it('userTranscription is the live text, cleared when the final text arrives', async () => {
     const client = make();
     await client.connect();
