@@ -1,23 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
 import { createPipecatBot } from '../../examples/backend/pipecat-bot.js';
+import { createPackedConsumer, type PackedConsumer } from '../support/packed-consumer.js';
 
-// The Convai Web SDK compatibility claims, checked on the package as published: `npm pack`
-// of this repository, unpacked into a consumer's node_modules (as `npm install <tarball>`
-// would; its dependencies resolve from this repository's node_modules, so no registry is
-// needed), apps type-checked with tsc and bundled with esbuild, then run in Node with a
-// happy-dom document against the local backend (Pipecat bot over a real WebSocket).
+// The Convai Web SDK compatibility claims, checked on the package as published (see
+// test/support/packed-consumer.ts): apps type-checked with tsc and bundled with esbuild,
+// then run in Node with a happy-dom document against the local backend (Pipecat bot over
+// a real WebSocket). The unchanged 1.2.0 LiveKit app runs in Chromium:
+// test/e2e/sdk-compat-livekit.test.ts.
 const exec = promisify(execFile);
 const ROOT = resolve('.');
-const APPS = ['seed-vanilla.ts', 'seed-react.tsx', 'seed-mic-off.ts', 'sdk-120-app.ts'] as const;
+const APPS = ['seed-vanilla.ts', 'seed-react.tsx', 'seed-mic-off.ts', 'sdk-120-app.ts', 'sdk-120-livekit.ts'] as const;
 let consumer: string;
-let packDir: string;
+let packed: PackedConsumer | undefined;
 
 interface Result {
   readonly ok: boolean;
@@ -28,19 +28,8 @@ interface Result {
 }
 
 beforeAll(async () => {
-  if (!existsSync('dist/index.js')) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
-  packDir = await mkdtemp(join(ROOT, 'node_modules', '.compat-pack-'));
-  const { stdout } = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: ROOT });
-  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
-  consumer = await mkdtemp(join(ROOT, 'node_modules', '.compat-consumer-'));
-  const installed = join(consumer, 'node_modules', 'convai-transport');
-  await mkdir(installed, { recursive: true });
-  await exec('tar', ['xzf', join(packDir, filename), '-C', installed, '--strip-components=1']);
-  await mkdir(join(consumer, 'src'));
-  // its own package.json: otherwise this repository's (name `convai-transport`) is the
-  // nearest one, and bundlers resolve the name to the repository itself (self-reference)
-  await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'compat-consumer', private: true, type: 'module' }));
-  for (const file of await readdir('test/fixtures/compat')) await copyFile(join('test/fixtures/compat', file), join(consumer, 'src', file));
+  packed = await createPackedConsumer('test/fixtures/compat');
+  consumer = packed.dir;
   await writeFile(
     join(consumer, 'tsconfig.json'),
     JSON.stringify({
@@ -64,7 +53,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([consumer, packDir].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })));
+  await packed?.remove();
 });
 
 async function buildApp(app: string): Promise<string> {
