@@ -35,6 +35,7 @@ type ConnectConfig = Pick<
   | 'connectionType'
   | 'ttsEnabled'
   | 'endUserId'
+  | 'endUserMetadata'
   | 'characterSessionId'
   | 'requestTimeoutMs'
   | 'backendRetries'
@@ -48,6 +49,7 @@ function buildBody(config: ConnectConfig, transport: TransportKind, sessionId: s
     default_tts_enabled: config.ttsEnabled,
   };
   if (config.endUserId !== undefined) body['end_user_id'] = config.endUserId;
+  if (config.endUserMetadata !== undefined) body['end_user_metadata'] = config.endUserMetadata;
   if (sessionId !== undefined) body['character_session_id'] = sessionId;
   return JSON.stringify(body);
 }

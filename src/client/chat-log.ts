@@ -1,6 +1,10 @@
 import type { InboundMessage } from '../messages/convai-messages.js';
 
-export type ChatMessageType = 'user' | 'convai' | 'user-transcription' | 'emotion';
+/**
+ * Who a chat message is from. The character's reply is `'bot-llm-text'`, as the
+ * Convai Web SDK 1.2.0 records it; `'user'` is text the app sent (1.2.0 does not log it).
+ */
+export type ChatMessageType = 'user' | 'bot-llm-text' | 'user-transcription' | 'emotion';
 
 export interface ChatMessage {
   readonly id: string;
@@ -10,6 +14,8 @@ export interface ChatMessage {
   readonly timestamp: string;
   /** False while the bot's text is still streaming in. */
   readonly isFinal: boolean;
+  /** `!isFinal`, under the Convai Web SDK 1.2.0's name. */
+  readonly isStreaming: boolean;
 }
 
 /**
@@ -48,7 +54,7 @@ export class ChatLog {
 
   private push(type: ChatMessageType, content: string, isFinal: boolean): ChatMessage {
     this.counter += 1;
-    const message: ChatMessage = { id: `${type}-${this.counter}`, type, content, timestamp: new Date().toISOString(), isFinal };
+    const message: ChatMessage = { id: `${type}-${this.counter}`, type, content, timestamp: new Date().toISOString(), isFinal, isStreaming: !isFinal };
     this.messages.push(message);
     if (this.messages.length > this.limit) {
       // drop the oldest, unless it is the reply still streaming: then the one after it
@@ -67,11 +73,11 @@ export class ChatLog {
     switch (message.type) {
       case 'bot-llm-started':
         this.closeReply();
-        this.openReply = this.push('convai', '', false);
+        this.openReply = this.push('bot-llm-text', '', false);
         return true;
       case 'bot-llm-text': {
         const text = (message.data as { text: string }).text;
-        this.openReply ??= this.push('convai', '', false);
+        this.openReply ??= this.push('bot-llm-text', '', false);
         this.replace(this.openReply, { ...this.openReply, content: this.openReply.content + text });
         return true;
       }
@@ -99,7 +105,7 @@ export class ChatLog {
 
   private closeReply(): boolean {
     if (this.openReply === undefined) return false;
-    this.replace(this.openReply, { ...this.openReply, isFinal: true });
+    this.replace(this.openReply, { ...this.openReply, isFinal: true, isStreaming: false });
     this.openReply = undefined;
     return true;
   }

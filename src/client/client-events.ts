@@ -9,9 +9,21 @@ export interface ConvaiClientEvents {
   stateChange: ConvaiClientState;
   connect: { readonly transport: TransportKind; readonly characterSessionId: string | undefined };
   disconnect: { readonly reason: string; readonly error?: ConvaiError };
+  /**
+   * A failure the app should know of: a connect that failed, a lost session, a dropped
+   * inbound message, or a send that was not sent (`NOT_CONNECTED`, `SEND_FAILED`,
+   * `INVALID_CONFIG`); the session, if any, lives on unless `disconnect` follows.
+   */
   error: ConvaiError;
-  message: InboundMessage;
+  /** The last chat message, whenever the chat log changes (as in the Convai Web SDK 1.2.0). */
+  message: ChatMessage;
   messagesChange: readonly ChatMessage[];
+  /** Every decoded inbound Convai message, whatever its type (before this library's handling). */
+  inboundMessage: InboundMessage;
+  /** `sendUserTextMessage()` started a turn; `sessionId` is `conversationSessionId`. */
+  conversationStart: { readonly sessionId: number; readonly userMessage: string; readonly timestamp: number };
+  /** The bot stopped speaking after a turn; `duration` in seconds since `conversationStart`. */
+  turnEnd: { readonly sessionId: number; readonly duration: number; readonly timestamp: number };
   botReady: { readonly transport: TransportKind };
   userTranscriptionChange: string;
   speakingChange: boolean;

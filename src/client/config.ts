@@ -51,8 +51,13 @@ export interface ConvaiClientConfig {
   readonly url?: string;
   /** Your own id for the end user, passed to the backend. @example 'user-42' */
   readonly endUserId?: string;
-  /** Resume this conversation instead of starting a new one. @example 'a1b2c3' */
+  /**
+   * Resume this conversation instead of starting a new one. `'-1'` (the Convai Web SDK
+   * 1.2.0's "no session") means none. @example 'a1b2c3'
+   */
   readonly characterSessionId?: string;
+  /** Metadata about the end user, sent to the backend as `end_user_metadata`. @example { plan: 'pro' } */
+  readonly endUserMetadata?: Readonly<Record<string, unknown>>;
   /** Ask the backend for speech (text-to-speech) in replies. @default true */
   readonly ttsEnabled?: boolean;
   /** @default 'audio' */
@@ -75,6 +80,41 @@ export interface ConvaiClientConfig {
   readonly connectTimeoutMs?: number;
   /** Tuning of `transport: 'auto'`. */
   readonly negotiation?: NegotiationConfig;
+  /**
+   * Convai Web SDK 1.2.0 fields for video, screen share, lip-sync, emotion and actions:
+   * accepted so 1.2.0 configs still construct, ignored with one console warning naming them.
+   */
+  readonly enableVideo?: boolean;
+  readonly startWithVideoOn?: boolean;
+  readonly enableLipsync?: boolean;
+  readonly enableEmotion?: boolean;
+  readonly blendshapeConfig?: Readonly<Record<string, unknown>>;
+  readonly emotionConfig?: Readonly<Record<string, unknown>>;
+  readonly actionConfig?: Readonly<Record<string, unknown>>;
+}
+
+/** 1.2.0 config fields this library accepts and ignores (out of scope: see the README's migration table). */
+export const IGNORED_FIELDS = [
+  'enableVideo',
+  'startWithVideoOn',
+  'enableLipsync',
+  'enableEmotion',
+  'blendshapeConfig',
+  'emotionConfig',
+  'actionConfig',
+] as const;
+
+const warned = new Set<string>();
+
+/** One console warning per distinct set of ignored fields (StrictMode builds clients twice). */
+function warnIgnored(config: Record<string, unknown>): void {
+  const present = IGNORED_FIELDS.filter((field) => config[field] !== undefined);
+  const key = present.join(',');
+  if (present.length === 0 || warned.has(key)) return;
+  warned.add(key);
+  console.warn(
+    `[ConvaiClient] Ignoring ${present.map((f) => `\`${f}\``).join(', ')}: video, screen share, lip-sync, emotion and actions are not supported by convai-transport.`,
+  );
 }
 
 export interface ResolvedConfig {
@@ -85,6 +125,7 @@ export interface ResolvedConfig {
   readonly url: string;
   readonly endUserId: string | undefined;
   readonly characterSessionId: string | undefined;
+  readonly endUserMetadata: Readonly<Record<string, unknown>> | undefined;
   readonly ttsEnabled: boolean;
   readonly connectionType: ConnectionType;
   readonly iceTransportPolicy: RTCIceTransportPolicy;
@@ -119,6 +160,12 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   const config = input as Record<string, unknown>;
   const apiKey = requireHeaderValue(config, 'apiKey');
   const characterId = requireString(config, 'characterId');
+  warnIgnored(config);
+  const sessionId = optionalString(config, 'characterSessionId');
+  const metadata = config['endUserMetadata'];
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+    throw new ConfigError('endUserMetadata', `Expected \`endUserMetadata\` to be an object, got ${describe(metadata)}.`);
+  }
   const url = validateUrl(optionalString(config, 'url') ?? CLIENT_DEFAULTS.url, 'url', ['https:', 'http:']);
   return {
     apiKey,
@@ -127,7 +174,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     startWithAudioOn: optionalBoolean(config, 'startWithAudioOn', CLIENT_DEFAULTS.startWithAudioOn),
     url,
     endUserId: optionalString(config, 'endUserId'),
-    characterSessionId: optionalString(config, 'characterSessionId'),
+    characterSessionId: sessionId === '-1' ? undefined : sessionId,
+    endUserMetadata: metadata as Readonly<Record<string, unknown>> | undefined,
     ttsEnabled: optionalBoolean(config, 'ttsEnabled', CLIENT_DEFAULTS.ttsEnabled),
     connectionType: optionalOneOf(config, 'connectionType', CONNECTION_TYPES, CLIENT_DEFAULTS.connectionType),
     iceTransportPolicy: optionalOneOf(config, 'iceTransportPolicy', POLICIES, CLIENT_DEFAULTS.iceTransportPolicy),

@@ -1,4 +1,4 @@
-import { resolveConfig, type ConvaiClientConfig, type ResolvedConfig, type TransportPreference } from './config.js';
+import { resolveConfig, type ConnectionType, type ConvaiClientConfig, type ResolvedConfig, type TransportPreference } from './config.js';
 import { TypedEmitter } from '../util/emitter.js';
 import type { ChatMessage } from './chat-log.js';
 import { StateCell, type ConvaiClientState } from './state.js';
@@ -9,6 +9,9 @@ import type { ConvaiClientEvents } from './client-events.js';
 import type { NegotiationResult } from './negotiation-types.js';
 import { Conversation } from './conversation.js';
 import { SessionLifecycle, type ClientInternals } from './session-lifecycle.js';
+import { createAudioControls, type AudioControls } from './audio-controls.js';
+
+export type { AudioControls, AudioState } from './audio-controls.js';
 
 export interface ConnectOptions {
   /** Cancels the backend call and the transport connect; `connect()` rejects with `ABORTED`. */
@@ -17,15 +20,6 @@ export interface ConnectOptions {
   readonly transport?: TransportPreference;
   /** Resume this session instead of `config.characterSessionId`. */
   readonly characterSessionId?: string;
-}
-
-export interface AudioControls {
-  readonly isAudioMuted: boolean;
-  enableAudio(): Promise<void>;
-  disableAudio(): Promise<void>;
-  muteAudio(): Promise<void>;
-  unmuteAudio(): Promise<void>;
-  toggleAudio(): Promise<void>;
 }
 
 /**
@@ -54,7 +48,10 @@ export class ConvaiClient {
       throw error;
     });
   });
-  private readonly cell = new StateCell((state) => this.events.emit('stateChange', state));
+  private readonly cell = new StateCell((state) => {
+    if (!state.isConnected) this.conversation.sessionEnded();
+    this.events.emit('stateChange', state);
+  });
   private readonly lifecycle: SessionLifecycle;
   private readonly conversation: Conversation;
 
@@ -88,8 +85,37 @@ export class ConvaiClient {
     return this.lifecycle.result;
   }
 
+  /**
+   * The conversation the next connect resumes (the backend's `character_session_id`);
+   * undefined when the next connect starts a new one (1.2.0 says `'-1'` then).
+   */
   get characterSessionId(): string | undefined {
     return this.lifecycle.sessionId;
+  }
+
+  /** `config.connectionType` while connected, else null (as 1.2.0). */
+  get connectionType(): ConnectionType | null {
+    return this.cell.value.isConnected ? this.config.connectionType : null;
+  }
+
+  /** `config.apiKey` while connected, else null (as 1.2.0). Never logged or put in an error. */
+  get apiKey(): string | null {
+    return this.cell.value.isConnected ? this.config.apiKey : null;
+  }
+
+  /** `config.characterId` while connected, else null (as 1.2.0). */
+  get characterId(): string | null {
+    return this.cell.value.isConnected ? this.config.characterId : null;
+  }
+
+  /** The current session's bot said `bot-ready` (false while not connected). */
+  get isBotReady(): boolean {
+    return this.conversation.isBotReady;
+  }
+
+  /** Turns started by `sendUserTextMessage` (0 before the first); `conversationStart`/`turnEnd` carry it. */
+  get conversationSessionId(): number {
+    return this.conversation.conversationSessionId;
   }
 
   on<E extends keyof ConvaiClientEvents>(event: E, listener: (payload: ConvaiClientEvents[E]) => void): () => void {
@@ -100,26 +126,20 @@ export class ConvaiClient {
     this.events.off(event, listener);
   }
 
-  readonly audioControls: AudioControls = (() => {
-    const set = (on: boolean): Promise<void> => this.lifecycle.setMic(on);
-    const lifecycle = (): SessionLifecycle => this.lifecycle;
-    return {
-      get isAudioMuted() {
-        return !lifecycle().micOn;
-      },
-      enableAudio: () => set(true),
-      disableAudio: () => set(false),
-      muteAudio: () => set(false),
-      unmuteAudio: () => set(true),
-      toggleAudio: () => set(!lifecycle().micOn),
-    };
-  })();
+  readonly audioControls: AudioControls = createAudioControls(() => this.lifecycle, this.events);
 
   /**
    * Connects over `options.transport ?? config.transport`. Calling it while a connect
    * is under way returns that connect: there is only ever one session.
    */
   connect(options: ConnectOptions = {}): Promise<void> {
+    // 1.2.0 let connect(config) replace the constructor's config; here the config is fixed
+    const given = options as { apiKey?: unknown; characterId?: unknown };
+    for (const field of ['apiKey', 'characterId'] as const) {
+      if (given[field] !== undefined && given[field] !== this.config[field]) {
+        return Promise.reject(new ConfigError(field, `connect() cannot change \`${field}\`: pass the config to new ConvaiClient(config).`));
+      }
+    }
     return this.lifecycle.connect(options);
   }
 
@@ -140,32 +160,47 @@ export class ConvaiClient {
     });
   }
 
-  /** Clears the conversation shown by `chatMessages`. */
+  /**
+   * Starts a new conversation: the chat log clears now, and the next connect (or
+   * `reconnect()`) starts a new character session instead of resuming this one. A
+   * session that is connected stays connected.
+   */
   resetSession(): void {
+    this.lifecycle.sessionId = undefined;
     this.conversation.clear();
   }
 
-  sendUserTextMessage(text: string): Promise<void> {
+  /*
+   * The senders, as in the Convai Web SDK 1.2.0, may be called without awaiting: they
+   * never throw and never reject. Each resolves to `true` once the transport took the
+   * message (LiveKit published the reliable data packet; the WebSocket frame was handed
+   * to the socket), or to `false` when it was not sent: not connected (`NOT_CONNECTED`),
+   * bad input (`INVALID_CONFIG`) or a transport failure (`SEND_FAILED`), reported as an
+   * `error` event.
+   */
+
+  /** Sends the trimmed text and starts a turn (`conversationStart`); on success it joins `chatMessages`. */
+  sendUserTextMessage(text: string): Promise<boolean> {
     return this.conversation.sendUserText(text);
   }
 
-  sendTriggerMessage(triggerName?: string, triggerMessage?: string): Promise<void> {
+  sendTriggerMessage(triggerName?: string, triggerMessage?: string): Promise<boolean> {
     return this.conversation.sendTrigger(triggerName, triggerMessage);
   }
 
-  sendInterruptMessage(): Promise<void> {
+  sendInterruptMessage(): Promise<boolean> {
     return this.conversation.sendInterrupt();
   }
 
-  toggleTts(enabled: boolean): Promise<void> {
+  toggleTts(enabled: boolean): Promise<boolean> {
     return this.conversation.toggleTts(enabled);
   }
 
-  updateTemplateKeys(templateKeys: Readonly<Record<string, string>>): Promise<void> {
+  updateTemplateKeys(templateKeys: Readonly<Record<string, string>>): Promise<boolean> {
     return this.conversation.updateTemplateKeys(templateKeys);
   }
 
-  updateDynamicInfo(dynamicInfo: { readonly text: string }): Promise<void> {
+  updateDynamicInfo(dynamicInfo: { readonly text: string }): Promise<boolean> {
     return this.conversation.updateDynamicInfo(dynamicInfo);
   }
 }

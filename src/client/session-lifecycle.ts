@@ -128,7 +128,7 @@ export class SessionLifecycle {
     }
     this.result = result;
     this.preference = preference;
-    this.state.connected(this.micOn);
+    this.state.connected();
     this.events.emit('negotiation', { phase: 'connected', result });
     this.events.emit('connect', { transport: result.transport, characterSessionId: this.sessionId });
   }
@@ -290,6 +290,5 @@ export class SessionLifecycle {
     this.micOn = on;
     if (this.current) await this.current.setMicrophoneEnabled(on);
     this.events.emit('audioMuteChange', !on);
-    if (this.state.value.isConnected) this.state.update({ isListening: on });
   }
 }

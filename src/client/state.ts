@@ -1,9 +1,18 @@
-export type AgentState = 'disconnected' | 'connecting' | 'listening' | 'thinking' | 'speaking';
+/**
+ * What the character is doing, as in the Convai Web SDK 1.2.0 (priority speaking >
+ * listening > thinking > connected), plus `'connecting'` while a connect is under way
+ * (1.2.0 says `'disconnected'` then).
+ */
+export type AgentState = 'disconnected' | 'connecting' | 'connected' | 'listening' | 'thinking' | 'speaking';
 
 export interface ConvaiClientState {
   readonly isConnected: boolean;
   readonly isConnecting: boolean;
-  /** Connected with the microphone on. */
+  /**
+   * The user is speaking (from the server's `user-started-speaking` to its
+   * `user-stopped-speaking`), so the character listens. As in the Convai Web SDK 1.2.0;
+   * whether the mic is on is `audioControls.isAudioMuted`.
+   */
   readonly isListening: boolean;
   /** The bot is producing a reply (between the user's turn and its first words). */
   readonly isThinking: boolean;
@@ -26,7 +35,7 @@ export function deriveState(flags: Omit<ConvaiClientState, 'agentState'>): Conva
   let agentState: AgentState = 'disconnected';
   if (flags.isConnecting) agentState = 'connecting';
   else if (flags.isConnected) {
-    agentState = flags.isSpeaking ? 'speaking' : flags.isThinking ? 'thinking' : 'listening';
+    agentState = flags.isSpeaking ? 'speaking' : flags.isListening ? 'listening' : flags.isThinking ? 'thinking' : 'connected';
   }
   return Object.freeze({ ...flags, agentState });
 }
@@ -44,8 +53,8 @@ export function sameState(a: ConvaiClientState, b: ConvaiClientState): boolean {
 type Flags = Omit<ConvaiClientState, 'agentState'>;
 
 /**
- * The client's one state, written by the session lifecycle (connecting, connected,
- * listening) and by the conversation (thinking, speaking); `onChange` runs only when
+ * The client's one state, written by the session lifecycle (connecting, connected)
+ * and by the conversation (listening, thinking, speaking); `onChange` runs only when
  * something changed.
  */
 export class StateCell {
@@ -70,8 +79,8 @@ export class StateCell {
     this.update({ isConnecting: true, isConnected: false, isListening: false, isThinking: false, isSpeaking: false });
   }
 
-  connected(micOn: boolean): void {
-    this.update({ isConnecting: false, isConnected: true, isListening: micOn, isThinking: false, isSpeaking: false });
+  connected(): void {
+    this.update({ isConnecting: false, isConnected: true, isListening: false, isThinking: false, isSpeaking: false });
   }
 
   disconnected(): void {

@@ -17,6 +17,7 @@ export type ConvaiErrorCode =
   | 'PROTOCOL_ERROR'
   | 'MALFORMED_MESSAGE'
   | 'NOT_CONNECTED'
+  | 'SEND_FAILED'
   | 'CHUNK_LOAD_FAILED'
   | 'MICROPHONE_UNAVAILABLE'
   | 'ABORTED';

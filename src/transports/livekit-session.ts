@@ -193,6 +193,14 @@ export class LiveKitSession implements TransportSession {
     }
   }
 
+  async setMicrophoneDevice(deviceId: string): Promise<void> {
+    const room = this.room;
+    if (!room || room.state !== 'connected') throw new TransportError('NOT_CONNECTED', 'Cannot switch microphones: not connected.', { transport: 'livekit' });
+    if (!(await room.switchActiveDevice('audioinput', deviceId, true))) {
+      throw new TransportError('MICROPHONE_UNAVAILABLE', 'The microphone could not be switched.', { transport: 'livekit' });
+    }
+  }
+
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
     this.micEnabled = enabled;
     const room = this.room;

@@ -256,6 +256,11 @@ export class PipecatSession implements IWebSocketSession {
     await this.media?.enableMic(enabled);
   }
 
+  async setMicrophoneDevice(deviceId: string): Promise<void> {
+    if (!this.media) throw new TransportError('NOT_CONNECTED', 'Cannot switch microphones: not connected.', { transport: 'websocket' });
+    await this.media.updateMic(deviceId);
+  }
+
   /** Idempotent; never throws. */
   async disconnect(): Promise<void> {
     if (this.phase === 'connecting') this.failConnect?.(new AbortedError(WHAT, 'disconnect() was called'));

@@ -46,6 +46,8 @@ export interface TransportSession {
   connect(target: ConnectTarget, options: SessionConnectOptions): Promise<void>;
   send(payload: Uint8Array): Promise<void>;
   setMicrophoneEnabled(enabled: boolean): Promise<void>;
+  /** Switches the microphone to this device (`audioControls.setAudioDevice`); optional for custom sessions. */
+  setMicrophoneDevice?(deviceId: string): Promise<void>;
   readonly isMicrophoneEnabled: boolean;
   /** Idempotent; never throws; closes every socket, peer connection and track. */
   disconnect(): Promise<void>;

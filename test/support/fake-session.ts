@@ -20,6 +20,8 @@ export class FakeSession implements TransportSession {
   failWith: Error | undefined;
   /** Fails with this once `delayMs` has passed (a connect that times out). */
   failAfterDelay: Error | undefined;
+  /** Set by a test to play a transport that can switch microphones. */
+  setMicrophoneDevice?: (deviceId: string) => Promise<void>;
   hang = false;
   /** Connect takes this long (abortable). */
   delayMs = 0;

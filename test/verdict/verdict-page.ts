@@ -44,7 +44,7 @@ async function run(config: ConvaiClientConfig, transport: 'auto' | 'livekit' | '
   try {
     const { client: c, result } = await connectConvai(config, { transport, onProgress });
     client = c;
-    c.on('message', (m) => messages.push(m));
+    c.on('inboundMessage', (m) => messages.push(m));
     const ms = verdictMs();
     return {
       ok: true,

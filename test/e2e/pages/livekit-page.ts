@@ -9,6 +9,26 @@ import { trackInstances } from '../../support/page-instruments.js';
 
 const created = trackInstances('RTCPeerConnection');
 
+const micTracks: MediaStreamTrack[] = [];
+const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await nativeGetUserMedia(constraints);
+  micTracks.push(...stream.getAudioTracks());
+  return stream;
+};
+
+/** Switches to another fake microphone through `audioControls`, as a device picker would. */
+async function switchMic(): Promise<{ inputs: number; chosen: string; capturing: string | undefined }> {
+  const audio = client!.audioControls;
+  const inputs = await audio.getAudioDevices();
+  const current = micTracks.find((t) => t.readyState === 'live')?.getSettings().deviceId;
+  const other = inputs.find((d) => d.deviceId && d.deviceId !== current && d.deviceId !== 'default' && d.deviceId !== 'communications');
+  if (!other) return { inputs: inputs.length, chosen: '', capturing: current };
+  await audio.setAudioDevice(other.deviceId);
+  const live = micTracks.filter((t) => t.readyState === 'live');
+  return { inputs: inputs.length, chosen: other.deviceId, capturing: live.at(-1)?.getSettings().deviceId };
+}
+
 export interface ConnectResult {
   readonly ok: boolean;
   readonly code?: string;
@@ -23,7 +43,7 @@ const errors: { code: string; message: string }[] = [];
 
 async function connect(config: ConvaiClientConfig): Promise<ConnectResult> {
   client = new ConvaiClient(config);
-  client.on('message', (m) => messages.push(m));
+  client.on('inboundMessage', (m) => messages.push(m));
   client.on('error', (e) => errors.push({ code: e.code, message: e.message }));
   const started = performance.now();
   try {
@@ -92,6 +112,7 @@ async function audioPacketsSent(): Promise<number> {
 const api = {
   connect,
   audioPacketsSent,
+  switchMic,
   waitForMessage,
   selectedPairs,
   messageCount: () => messages.length,

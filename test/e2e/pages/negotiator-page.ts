@@ -44,7 +44,7 @@ async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOption
       onProgress: (e: NegotiationEvent) => phases.push(e.phase),
     });
     client = result.client;
-    client.on('message', (m) => messages.push(m));
+    client.on('inboundMessage', (m) => messages.push(m));
     // what happens after connect (an upgrade) is recorded too
     client.on('negotiation', (e) => later.push(e.phase));
     return {
