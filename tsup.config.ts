@@ -7,7 +7,7 @@ import { defineConfig } from 'tsup';
  * `Promise.resolve().then(() => require('./websocket.cjs'))` after esbuild has run.
  * Lazy at run time in Node, but a bundler fed the CJS build would pull the required
  * file into the same chunk. Turning it back into `import()` keeps it a split point
- * for every consumer (RIG.md, "tsup and the lazy boundary").
+ * for every consumer (docs/ARCHITECTURE.md, "The lazy boundary").
  */
 export async function keepWebSocketLazyInCjs(dir = 'dist'): Promise<void> {
   const lazyRequire = /Promise\.resolve\(\)\.then\(\(\) => _interopRequireWildcard\(require\("\.\/websocket\.cjs"\)\)\)/g;
@@ -20,11 +20,19 @@ export async function keepWebSocketLazyInCjs(dir = 'dist'): Promise<void> {
 }
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', websocket: 'src/websocket.ts', probe: 'src/probe.ts', cli: 'probes/cli.ts', react: 'src/react/index.ts', widget: 'src/widget/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    websocket: 'src/websocket.ts',
+    auto: 'src/auto.ts',
+    probe: 'src/probe.ts',
+    cli: 'probes/node/cli.ts',
+    react: 'src/react/index.ts',
+    widget: 'src/widget/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   // ESM keeps each dynamic import() as its own chunk; for CJS, splitting stops tsup
-  // from inlining the WebSocket module into the entry (RIG.md, "tsup and the lazy boundary").
+  // from inlining the WebSocket module into the entry (docs/ARCHITECTURE.md, "The lazy boundary").
   splitting: true,
   sourcemap: true,
   clean: true,

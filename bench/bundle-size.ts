@@ -5,9 +5,10 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { build as viteBuild, type Manifest, type Plugin } from 'vite';
 import { classify, describeChunk, type ChunkInfo } from '../test/support/bundle-report.js';
+import { entrySizes, type EntrySize } from './entry-sizes.js';
 
 export interface BundleResult {
-  /** Core entry, our code only (livekit-client, @livekit/*, p-retry left external). */
+  /** A forced-LiveKit app on the core entry, our code only (livekit-client, @livekit/*, p-retry left external). */
   readonly coreOwnGzip: number;
   /** Core entry with its dependencies bundled (livekit-client mostly). */
   readonly coreWithDepsGzip: number;
@@ -23,6 +24,8 @@ export interface BundleResult {
   readonly pipecatMarkersInEager: readonly string[];
   /** Anchor: @pipecat-ai/client-js + websocket-transport with its default DailyMediaManager. */
   readonly pipecatDefaultGzip: number;
+  /** Each entry's own weight, everything it exports (see `entry-sizes.ts`). */
+  readonly entries: readonly EntrySize[];
   readonly vanillaChunks: readonly { readonly file: string; readonly kind: 'eager' | 'lazy'; readonly gzip: number }[];
 }
 
@@ -127,12 +130,14 @@ export async function benchBundleSize(log: (line: string) => void): Promise<Bund
     pipecatBytesInLazy: pipecatBytes(lazyChunks),
     pipecatMarkersInEager: [...new Set(eagerChunks.flatMap((c) => c.pipecatMarkers))],
     pipecatDefaultGzip: await pipecatDefaultGzip(),
+    entries: await entrySizes(),
     vanillaChunks: vanilla.chunks.map((c) => ({ file: c.file, kind: vanilla.eager.includes(c.file) ? 'eager' : 'lazy', gzip: c.gzipBytes })),
   };
   log(
     `    examples/vanilla: ${kb(result.vanillaEagerGzip)} at start, WebSocket chunk ${kb(result.websocketChunkGzip)}, ` +
       `Pipecat bytes at start ${result.pipecatBytesInEager}; Pipecat default ${kb(result.pipecatDefaultGzip)}`,
   );
+  log(`    entries (own code, all exports): ${result.entries.map((e) => `${e.entry.replace('convai-transport', '.')} ${kb(e.gzipBytes)}`).join(', ')}`);
   if (websocketChunks.length === 0 || result.pipecatBytesInLazy === 0) {
     throw new Error('bundle bench: no lazy chunk with Pipecat code found in examples/vanilla (the attribution cannot be trusted)');
   }

@@ -1,6 +1,6 @@
 import { RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { probe } from '../probes/index.js';
-import { weriftPeerConnection, type WeriftPeerConnectionClass } from '../probes/werift-adapter.js';
+import { weriftPeerConnection, type WeriftPeerConnectionClass } from '../probes/node/werift-adapter.js';
 
 /**
  * Runs the probe in Node (werift) `count` times and prints one JSON line of samples.
@@ -10,7 +10,7 @@ import { weriftPeerConnection, type WeriftPeerConnectionClass } from '../probes/
 export interface NodeProbeJob {
   readonly iceServers: RTCIceServer[];
   readonly deadlineMs: number;
-  /** The loopback or namespace address werift gathers host candidates on (RIG.md). */
+  /** The loopback or namespace address werift gathers host candidates on (docs/ARCHITECTURE.md, "werift"). */
   readonly bindAddress: string;
   readonly count: number;
 }
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  // werift keeps sockets with timers after close() (probes/cli.ts does the same)
+  // werift keeps sockets with timers after close() (probes/node/cli.ts does the same)
   () => setTimeout(() => process.exit(0), 50),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -29,7 +29,7 @@ function server(result: ServerResult): string {
   const types = [...new Set(result.candidates.map((c) => c.type))].join(', ') || 'no candidates';
   const when = result.firstUsefulMs === undefined ? `${result.durationMs} ms` : `after ${result.firstUsefulMs} ms`;
   const errors = result.errors.length ? `; errors: ${result.errors.map((e) => `${e.code} ${e.text}`.trim()).join(', ')}` : '';
-  // no srflx on a host without NAT means the server answered (RIG.md); cancelled means not asked to the end
+  // no srflx on a host without NAT means the server answered (docs/ARCHITECTURE.md, "Chromium"); cancelled means not asked to the end
   const mark = result.outcome === 'ok' || result.outcome === 'no-srflx' ? 'ok  ' : result.outcome === 'cancelled' ? 'skip' : 'FAIL';
   return `  ${mark} ${label}: ${result.outcome}, ${types}, ${when}${errors}`;
 }
@@ -43,7 +43,8 @@ export function formatReport(report: ProbeReport): string {
   ];
   if (report.reasons.length) {
     lines.push('Reasons:');
-    for (const code of report.reasons) lines.push(`  ${code}: ${REASON_TEXT[code]}`);
+    // own properties only: a report read back from JSON may carry any code, `constructor` included
+    for (const code of report.reasons) lines.push(`  ${code}: ${Object.prototype.hasOwnProperty.call(REASON_TEXT, code) ? REASON_TEXT[code] : 'no explanation for this code in this version.'}`);
   }
   lines.push(`RTCPeerConnection: ${capability.data.rtcPeerConnection ? 'available' : 'missing'}`);
   lines.push(`ICE gathering: ${gathering.status}${gathering.data.early ? ' (stopped early: a UDP path was found)' : ''}`);

@@ -32,7 +32,7 @@ export interface RunCheckOptions {
 }
 
 /**
- * The one place that owns a check's status, deadline, abort and cleanup (STYLE.md: LiveKit's
+ * The one place that owns a check's status, deadline, abort and cleanup (unlike LiveKit's
  * connectionHelper gave each check its own timeouts and no cancellation; here none does).
  * Never throws: a thrown error becomes status `failed` with the fallback data.
  */

@@ -52,7 +52,7 @@ export interface CandidateInfo {
  * - `ok`: the server answered with the candidate it exists for (srflx, relay, host).
  * - `no-srflx`: gathering ended (no error, before any stack's give-up) with host candidates
  *   but no srflx: the server answered, and libwebrtc dropped a srflx equal to the host
- *   candidate, as it does without NAT (RIG.md). UDP works.
+ *   candidate, as it does without NAT (docs/ARCHITECTURE.md, "Chromium"). UDP works.
  * - `no-candidates`: gathering ended with nothing at all (e.g. UDP disabled by policy).
  * - `auth-failed`: TURN answered 401 (wrong username or credential).
  * - `unreachable`: the stack reported error 701 (no answer from the server).
@@ -116,7 +116,7 @@ export interface ConnectivityData {
 }
 
 export interface WebSocketData {
-  /** `wsUrl` with credential-bearing query parameters redacted. */
+  /** `wsUrl` as people may see it: scheme, host, port, path (no query, userinfo or fragment). */
   readonly url: string;
   /** `answered`: a message came back; `hang`: opened but silent; `failed`: never opened or closed early. */
   readonly outcome: 'answered' | 'hang' | 'failed' | 'cancelled';

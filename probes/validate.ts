@@ -1,5 +1,5 @@
 import { ConfigError } from '../src/errors/config-error.js';
-import { optionalInteger, validateIceServers } from '../src/client/config.js';
+import { optionalInteger, validateIceServers } from '../src/util/fields.js';
 import { parseIceUrl, type ParsedIceUrl } from './ice-url.js';
 import { PROBE_DEFAULTS, type ProbeOptions } from './types.js';
 

@@ -10,6 +10,12 @@ const APT = [
   ['coturn', '/usr/bin/turnserver'],
   ['nftables', '/usr/sbin/nft'],
   ['iproute2', '/usr/sbin/ip'],
+  // the cross-engine e2e files (test/e2e/engine-*.test.ts): Firefox over WebDriver BiDi,
+  // WebKitGTK's MiniBrowser through WebKitWebDriver, and an X server for MiniBrowser
+  ['firefox-esr', '/usr/bin/firefox-esr'],
+  ['webkit2gtk-driver', '/usr/bin/WebKitWebDriver'],
+  ['xvfb', '/usr/bin/xvfb-run'],
+  ['xauth', '/usr/bin/xauth'],
 ];
 
 const missing = APT.filter(([, bin]) => !existsSync(bin)).map(([pkg]) => pkg);

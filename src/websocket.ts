@@ -1,16 +1,14 @@
 /**
- * `convai-transport/websocket`: the opt-in WebSocket (Pipecat) transport.
- * Importing this module registers the Pipecat-backed session factory with
- * `ConvaiClient` — that is its only side effect. It is the only entry that
- * reaches `@pipecat-ai/*`; the core never imports it statically (the negotiator
- * loads it with `import()` when WebRTC is not usable).
+ * `convai-transport/websocket` (alias `convai-transport/vanilla/websocket`): the opt-in
+ * WebSocket (Pipecat) transport. Importing it registers the Pipecat-backed session
+ * factory; that is its only side effect. It is the only module that reaches
+ * `@pipecat-ai/*`; `convai-transport/auto` loads it with `import()` when needed.
  */
-import { ConvaiClient } from './client/convai-client.js';
+import { setWebSocketFactory } from './client/websocket-registry.js';
 import { createPipecatSession } from './transports/pipecat-session.js';
 
-ConvaiClient.registerWebSocketTransport(createPipecatSession);
+setWebSocketFactory(createPipecatSession);
 
 export { PipecatSession, createPipecatSession } from './transports/pipecat-session.js';
 export type { PipecatSessionOptions } from './transports/pipecat-session.js';
 export type { WebSocketConstructor, WebSocketLike } from './transports/pipecat-socket.js';
-export { CAPTURE_WORKLET_SOURCE, CAPTURE_PROCESSOR_NAME } from './transports/media/pcm-capture-worklet.js';

@@ -1,4 +1,5 @@
-import { ConvaiClient, connectConvai, type ConvaiClientConfig, type TransportPreference } from '../../src/index.js';
+import { connectConvai } from '../../src/auto.js';
+import { ConvaiClient, type ConvaiClientConfig, type TransportPreference } from '../../src/index.js';
 import { probe } from '../../probes/index.js';
 
 /**

@@ -103,7 +103,7 @@ async function connect(input: HearConnect): Promise<{ ok: boolean; code?: string
   route = input.route;
   const c = new ConvaiClient(input.config);
   client = c;
-  c.on('message', (m) => botEvents.push({ type: m.type, at: performance.now() }));
+  c.on('inboundMessage', (m) => botEvents.push({ type: m.type, at: performance.now() }));
   c.on('reconnecting', (r) => trail.push(`reconnecting (${r.reason}) at ${Math.round(performance.now())}`));
   c.on('botAudioTrack', (track) => {
     trail.push(`bot track ${track.readyState} at ${Math.round(performance.now())}`);

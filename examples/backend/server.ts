@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { refuseUpgrade, sameSecret } from './http-guards.js';
 
 /** What `/connect` hands a service so it can build its part of the answer. */
 export interface ConnectContext {
@@ -36,8 +37,13 @@ export interface BackendOptions {
   readonly port?: number;
   /** The `x-api-key` the `/connect` API accepts. */
   readonly apiKey: string;
-  /** ICE servers returned by `/connect` as `ice_servers` (the local coturn). */
-  readonly iceServers?: readonly Record<string, unknown>[];
+  /**
+   * ICE servers to return in `/connect` as `ice_servers`. Not Convai's shape: Convai's
+   * `/connect` carries none, and a LiveKit server hands out its TURN servers only in the
+   * signalling join (the local LiveKit room does). Off by default; for tests of apps or
+   * backends that do send them.
+   */
+  readonly connectIceServers?: readonly Record<string, unknown>[];
   readonly services?: readonly BackendService[];
   /** Hook for fault injection: may answer `/connect` itself (return true). */
   readonly interceptConnect?: (req: IncomingMessage, res: ServerResponse, attempt: number) => boolean | Promise<boolean>;
@@ -66,12 +72,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+class BodyTooLarge extends Error {}
+
 async function readBody(req: IncomingMessage): Promise<string> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw new BodyTooLarge();
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new Error('body too large');
+    if (size > MAX_BODY) throw new BodyTooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -117,7 +126,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const handleConnect = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     attempts += 1;
     if (options.interceptConnect && (await options.interceptConnect(req, res, attempts))) return;
-    if (req.headers['x-api-key'] !== options.apiKey) {
+    if (!sameSecret(req.headers['x-api-key'], options.apiKey)) {
       connectCount.rejected += 1;
       sendJson(res, 401, { message: 'Invalid API key: check the `x-api-key` header.' });
       return;
@@ -125,8 +134,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(await readBody(req));
-    } catch {
+    } catch (error) {
       connectCount.rejected += 1;
+      if (error instanceof BodyTooLarge) {
+        sendJson(res, 413, { message: `body: larger than ${MAX_BODY} bytes`, field: 'body' });
+        // the rest of the body is not read: close rather than leave it in the pipe
+        res.once('finish', () => req.socket.destroy());
+        return;
+      }
       sendJson(res, 400, { message: 'body: not valid JSON', field: 'body' });
       return;
     }
@@ -156,7 +171,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     sendJson(res, 200, {
       character_session_id: ctx.characterSessionId,
       transport,
-      ...(options.iceServers ? { ice_servers: options.iceServers } : {}),
+      ...(options.connectIceServers ? { ice_servers: options.connectIceServers } : {}),
       ...fields,
     });
   };
@@ -192,10 +207,17 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
 
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    for (const service of services) {
-      if (service.handleUpgrade?.(req, socket, head)) return;
+    try {
+      for (const service of services) {
+        if (service.handleUpgrade?.(req, socket, head)) return;
+      }
+    } catch (error) {
+      // a service that throws on a hostile request must not take the whole backend down
+      log(`upgrade ${(req.url ?? '').slice(0, 100)} refused: ${error instanceof Error ? error.message : String(error)}`);
+      refuseUpgrade(socket, 400, 'Bad Request');
+      return;
     }
-    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+    refuseUpgrade(socket, 404, 'Not Found');
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 

@@ -61,7 +61,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const apiKey = options.apiKey ?? `demo-${secret()}`;
     const backend = await startBackend({
       apiKey,
-      ...(iceServers.length ? { iceServers } : {}),
+      // Convai's shape: `/connect` names no ICE servers; the room's join response does
       services: [room, bot],
       log,
     });

@@ -3,6 +3,8 @@
 // &policy=relay&run=1) and shows progress, the verdict and the full report.
 // In an app of your own, import from 'convai-transport/probe'.
 import { formatReport, probe, REASON_TEXT, type ProbeProgressEvent, type ProbeReport } from '../../probes/index.js';
+import { parseIceServerSpec } from '../../probes/ice-server-spec.js';
+import { hasTurnServer, policyFor, STUN_ONLY_NOTE } from '../../probes/policy.js';
 
 const CSS = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1d232b; }
@@ -25,6 +27,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e3e6ea; f
 td.ok { color: #1a7f37; font-weight: 600; } td.bad { color: #b42318; font-weight: 600; } td.warn { color: #9a6700; font-weight: 600; }
 pre { background: #10151c; color: #d6dde6; padding: 10px; border-radius: 6px; overflow: auto; font-size: 12px; max-height: 260px; }
 ul.reasons { margin: 4px 0 8px; }
+.scope-note { background: #eef3fb; border: 1px solid #b9c9e6; border-radius: 6px; padding: 8px 10px; }
 `;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -33,14 +36,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return node;
 }
 
-/** `URL[,username,credential]` per line, the same syntax as the CLI's --ice-server. */
+/**
+ * `URL[,username,credential]` per line, the same syntax as the CLI's --ice-server: only the
+ * first two commas split, so a credential may hold commas.
+ */
 function parseServers(text: string): RTCIceServer[] {
   return text
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
     .map((line) => {
-      const [urls = '', username, credential] = line.split(',');
+      const { urls, username, credential } = parseIceServerSpec(line);
       return { urls, ...(username ? { username } : {}), ...(credential ? { credential } : {}) };
     });
 }
@@ -59,10 +65,11 @@ function progressLine(event: ProbeProgressEvent): string {
   }
 }
 
-function renderReport(report: ProbeReport): HTMLElement {
+function renderReport(report: ProbeReport, stunOnly: boolean): HTMLElement {
   const box = el('section');
   box.append(el('div', { className: `verdict ${report.verdict}`, textContent: `Verdict: ${report.verdict} (${report.durationMs} ms, policy ${report.policy})` }));
   box.firstElementChild?.setAttribute('data-verdict', report.verdict);
+  if (stunOnly) box.append(el('p', { className: 'scope-note', textContent: STUN_ONLY_NOTE }));
   if (report.reasons.length) {
     box.append(el('ul', { className: 'reasons' }, ...report.reasons.map((code) => el('li', {}, el('b', { textContent: code }), ` ${REASON_TEXT[code]}`))));
   }
@@ -96,8 +103,16 @@ function mount(root: HTMLElement): void {
   const servers = el('textarea', { name: 'ice', spellcheck: false, placeholder: 'turn:turn.example.com:3478?transport=udp,username,credential', value: query.getAll('ice').join('\n') });
   const ws = el('input', { type: 'text', name: 'ws', placeholder: 'wss://api.example.com/probe/ws (optional)', value: query.get('ws') ?? '' });
   const deadline = el('input', { type: 'number', name: 'deadline', value: query.get('deadline') ?? '3000', min: '1' });
-  const policy = el('select', { name: 'policy' }, el('option', { value: 'relay', textContent: 'relay (TURN only, as Convai connects)' }), el('option', { value: 'all', textContent: 'all' }));
-  policy.value = query.get('policy') === 'all' ? 'all' : 'relay';
+  // 'auto' picks as the negotiator does: relay with a TURN server, all with STUN only
+  const policy = el(
+    'select',
+    { name: 'policy' },
+    el('option', { value: 'auto', textContent: 'auto (relay with TURN, as Convai connects; all with STUN only)' }),
+    el('option', { value: 'relay', textContent: 'relay (TURN only)' }),
+    el('option', { value: 'all', textContent: 'all' }),
+  );
+  const asked = query.get('policy');
+  policy.value = asked === 'all' || asked === 'relay' ? asked : 'auto';
   const thorough = el('input', { type: 'checkbox', name: 'thorough', checked: query.get('quick') !== '1' });
   const run = el('button', { type: 'submit', textContent: 'Run probe' });
   const cancel = el('button', { type: 'button', textContent: 'Cancel', disabled: true });
@@ -125,9 +140,11 @@ function mount(root: HTMLElement): void {
     output.replaceChildren();
     status.textContent = 'Running...';
     try {
+      const iceServers = parseServers(servers.value);
+      const stunOnly = iceServers.length > 0 && !hasTurnServer(iceServers);
       const report = await probe({
-        iceServers: parseServers(servers.value),
-        iceTransportPolicy: policy.value === 'all' ? 'all' : 'relay',
+        iceServers,
+        iceTransportPolicy: policy.value === 'all' || policy.value === 'relay' ? policy.value : policyFor(iceServers),
         deadlineMs: Number(deadline.value),
         thorough: thorough.checked,
         signal: controller.signal,
@@ -137,7 +154,7 @@ function mount(root: HTMLElement): void {
         },
       });
       status.textContent = '';
-      output.replaceChildren(renderReport(report));
+      output.replaceChildren(renderReport(report, stunOnly));
     } catch (error) {
       // bad input: a ConfigError naming the field, before any network activity
       status.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`;

@@ -4,6 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConvaiWidget, useConvaiClient } from 'convai-transport/react';
 import type { ConvaiClient } from 'convai-transport';
+// `transport: 'auto'` (the page's default) needs the negotiator entry
+import 'convai-transport/auto';
 import { loadPageSetup, type PageSetup } from '../shared/page-config.js';
 
 declare global {

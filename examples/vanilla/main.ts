@@ -2,8 +2,9 @@
 // over WebRTC where it works and loads the WebSocket chunk only where it does not.
 // Nothing here imports `convai-transport/websocket`: the bundler must keep Pipecat
 // in a lazy chunk (test/integration/bundle-boundary.test.ts builds this page).
-import { ConvaiClient } from 'convai-transport';
-import { createConvaiWidget } from 'convai-transport/widget';
+import { ConvaiClient, createConvaiWidget } from 'convai-transport/vanilla';
+// makes `transport: 'auto'` available (and the WebSocket chunk loadable on demand)
+import 'convai-transport/auto';
 import { loadPageSetup } from '../shared/page-config.js';
 
 declare global {

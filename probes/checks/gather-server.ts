@@ -21,13 +21,22 @@ const STUN_GIVE_UP_MS = 4_000;
 const UNAUTHORIZED = 401;
 /** libwebrtc's code for "no answer from the server" (w3c webrtc-pc, RTCPeerConnectionIceErrorEvent). */
 const UNREACHABLE = 701;
+/**
+ * Firefox (153) fires icecandidateerror with the right `errorCode` but an empty `errorText`
+ * (Chromium says "Unauthorized."): name the codes the verdict uses, so a report reads the same
+ * whichever engine ran it (README, "Browser engines").
+ */
+const ERROR_TEXT: Readonly<Record<number, string>> = {
+  [UNAUTHORIZED]: 'Unauthorized (wrong TURN username or credential)',
+  [UNREACHABLE]: 'No answer from the server',
+};
 
 /**
  * Gathers from one URL in its own peer connection, so every candidate and every error
  * belongs to that URL whatever the stack reports (werift has no `event.url`, and uses only the
  * first STUN and first TURN server of a list). Settles on the first decisive candidate,
  * on an auth error, at the end of gathering, or when `signal` fires: never waits for a stack's
- * own gathering timeout (Chromium ~40 s, werift 5 s, RIG.md).
+ * own gathering timeout (Chromium ~40 s, werift 5 s; docs/ARCHITECTURE.md, "Chromium").
  */
 export function gatherServer(options: GatherServerOptions): Promise<ServerResult> {
   const { target } = options;
@@ -82,7 +91,7 @@ export function gatherServer(options: GatherServerOptions): Promise<ServerResult
     const ended = (): void => {
       if (errors.some((e) => e.code === UNAUTHORIZED)) settle('auth-failed');
       else if (errors.some((e) => e.code === UNREACHABLE)) settle('unreachable');
-      // werift ends gathering when its STUN transaction gives up (5 s, RIG.md) without an
+      // werift ends gathering when its STUN transaction gives up (5 s; docs/ARCHITECTURE.md, "werift") without an
       // error event: a late end without srflx is that give-up, not a deduplicated srflx
       else if (kind === 'stun' && candidates.length > 0) settle(Date.now() - started < STUN_GIVE_UP_MS ? 'no-srflx' : 'timeout');
       else settle('no-candidates');
@@ -105,7 +114,7 @@ export function gatherServer(options: GatherServerOptions): Promise<ServerResult
     };
     pc.onicecandidateerror = (event) => {
       const code = typeof event.errorCode === 'number' ? event.errorCode : 0;
-      errors.push({ code, text: options.redact(String(event.errorText ?? '')) });
+      errors.push({ code, text: options.redact(String(event.errorText ?? '')) || (ERROR_TEXT[code] ?? '') });
       // one server per peer connection: its 401 is final, a retry would only repeat it
       if (code === UNAUTHORIZED && kind === 'turn') settle('auth-failed');
       else if (code === UNREACHABLE) settle('unreachable');

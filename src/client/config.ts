@@ -1,57 +1,23 @@
 import { ConfigError } from '../errors/config-error.js';
-import type { VerdictStore } from '../negotiator/verdict-cache.js';
+import {
+  describe,
+  optionalBoolean,
+  optionalInteger,
+  optionalOneOf,
+  optionalString,
+  requireHeaderValue,
+  requireString,
+  validateIceServers,
+  validateUrl,
+} from '../util/fields.js';
+import { resolveNegotiation, type NegotiationConfig, type ResolvedNegotiation } from './negotiation-config.js';
 
-export type TransportPreference = 'livekit' | 'websocket' | 'auto';
+export { NEGOTIATION_DEFAULTS, type NegotiationConfig, type ResolvedNegotiation } from './negotiation-config.js';
+
+import type { TransportPreference } from './negotiation-types.js';
+
+export type { TransportPreference } from './negotiation-types.js';
 export type ConnectionType = 'audio' | 'video';
-
-/** How `transport: 'auto'` decides. Defaults live in `NEGOTIATION_DEFAULTS`. */
-export interface NegotiationConfig {
-  /**
-   * Deadline of the WebRTC probe. A healthy network answers in ~100-300 ms; a network
-   * that silently drops UDP never answers, so this is what such a user waits.
-   * @default 1000
-   */
-  readonly probeDeadlineMs?: number;
-  /** After gathering, prove packets flow with two peer connections and an echo. @default true */
-  readonly connectivityCheck?: boolean;
-  /**
-   * Where verdicts are remembered (`localStorage` fits); `false` turns remembering off.
-   * @default localStorage where usable, else memory
-   */
-  readonly cache?: VerdictStore | false;
-  /** How long a remembered verdict is trusted. @default 600000 (10 min) */
-  readonly cacheTtlMs?: number;
-  /** Retries when the WebSocket chunk fails to load. @default 2 */
-  readonly chunkRetries?: number;
-  /** When LiveKit fails to connect after a good probe, try WebSocket once. @default true */
-  readonly fallbackOnConnectFailure?: boolean;
-  /**
-   * When an `'auto'` session on LiveKit is lost mid-conversation and LiveKit's own
-   * reconnection gives up, move the conversation to WebSocket, resuming the same
-   * `character_session_id` (`negotiation` event phase `'handoff'`).
-   * @default true
-   */
-  readonly handoffOnLoss?: boolean;
-}
-
-export interface ResolvedNegotiation {
-  readonly probeDeadlineMs: number;
-  readonly connectivityCheck: boolean;
-  readonly cache: VerdictStore | false | undefined;
-  readonly cacheTtlMs: number;
-  readonly chunkRetries: number;
-  readonly fallbackOnConnectFailure: boolean;
-  readonly handoffOnLoss: boolean;
-}
-
-export const NEGOTIATION_DEFAULTS = {
-  probeDeadlineMs: 1_000,
-  connectivityCheck: true,
-  cacheTtlMs: 600_000,
-  chunkRetries: 2,
-  fallbackOnConnectFailure: true,
-  handoffOnLoss: true,
-} as const satisfies Partial<ResolvedNegotiation>;
 
 /** Options of `new ConvaiClient(...)`. Defaults live in `CLIENT_DEFAULTS`. */
 export interface ConvaiClientConfig {
@@ -85,8 +51,13 @@ export interface ConvaiClientConfig {
   readonly url?: string;
   /** Your own id for the end user, passed to the backend. @example 'user-42' */
   readonly endUserId?: string;
-  /** Resume this conversation instead of starting a new one. @example 'a1b2c3' */
+  /**
+   * Resume this conversation instead of starting a new one. `'-1'` (the Convai Web SDK
+   * 1.2.0's "no session") means none. @example 'a1b2c3'
+   */
   readonly characterSessionId?: string;
+  /** Metadata about the end user, sent to the backend as `end_user_metadata`. @example { plan: 'pro' } */
+  readonly endUserMetadata?: Readonly<Record<string, unknown>>;
   /** Ask the backend for speech (text-to-speech) in replies. @default true */
   readonly ttsEnabled?: boolean;
   /** @default 'audio' */
@@ -109,6 +80,41 @@ export interface ConvaiClientConfig {
   readonly connectTimeoutMs?: number;
   /** Tuning of `transport: 'auto'`. */
   readonly negotiation?: NegotiationConfig;
+  /**
+   * Convai Web SDK 1.2.0 fields for video, screen share, lip-sync, emotion and actions:
+   * accepted so 1.2.0 configs still construct, ignored with one console warning naming them.
+   */
+  readonly enableVideo?: boolean;
+  readonly startWithVideoOn?: boolean;
+  readonly enableLipsync?: boolean;
+  readonly enableEmotion?: boolean;
+  readonly blendshapeConfig?: Readonly<Record<string, unknown>>;
+  readonly emotionConfig?: Readonly<Record<string, unknown>>;
+  readonly actionConfig?: Readonly<Record<string, unknown>>;
+}
+
+/** 1.2.0 config fields this library accepts and ignores (out of scope: see the README's migration table). */
+export const IGNORED_FIELDS = [
+  'enableVideo',
+  'startWithVideoOn',
+  'enableLipsync',
+  'enableEmotion',
+  'blendshapeConfig',
+  'emotionConfig',
+  'actionConfig',
+] as const;
+
+const warned = new Set<string>();
+
+/** One console warning per distinct set of ignored fields (StrictMode builds clients twice). */
+function warnIgnored(config: Record<string, unknown>): void {
+  const present = IGNORED_FIELDS.filter((field) => config[field] !== undefined);
+  const key = present.join(',');
+  if (present.length === 0 || warned.has(key)) return;
+  warned.add(key);
+  console.warn(
+    `[ConvaiClient] Ignoring ${present.map((f) => `\`${f}\``).join(', ')}: video, screen share, lip-sync, emotion and actions are not supported by convai-transport.`,
+  );
 }
 
 export interface ResolvedConfig {
@@ -119,6 +125,7 @@ export interface ResolvedConfig {
   readonly url: string;
   readonly endUserId: string | undefined;
   readonly characterSessionId: string | undefined;
+  readonly endUserMetadata: Readonly<Record<string, unknown>> | undefined;
   readonly ttsEnabled: boolean;
   readonly connectionType: ConnectionType;
   readonly iceTransportPolicy: RTCIceTransportPolicy;
@@ -145,182 +152,20 @@ const TRANSPORTS: readonly TransportPreference[] = ['livekit', 'websocket', 'aut
 const CONNECTION_TYPES: readonly ConnectionType[] = ['audio', 'video'];
 const POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
-  return `${typeof value}`;
-}
-
-function requireString(config: Record<string, unknown>, field: string): string {
-  const value = config[field];
-  if (typeof value !== 'string' || value.trim().length === 0) {
-    throw new ConfigError(
-      field,
-      `Expected \`${field}\` to be a non-empty string, got ${describe(value)}.`,
-    );
-  }
-  return value;
-}
-
-function optionalString(config: Record<string, unknown>, field: string): string | undefined {
-  const value = config[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim().length === 0) {
-    throw new ConfigError(
-      field,
-      `Expected \`${field}\` to be a non-empty string when set, got ${describe(value)}.`,
-    );
-  }
-  return value;
-}
-
-function optionalBoolean(config: Record<string, unknown>, field: string, fallback: boolean): boolean {
-  const value = config[field];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new ConfigError(field, `Expected \`${field}\` to be a boolean, got ${describe(value)}.`);
-  }
-  return value;
-}
-
-function optionalOneOf<T extends string>(
-  config: Record<string, unknown>,
-  field: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const value = config[field];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    const shown = typeof value === 'string' ? `'${value}'` : describe(value);
-    throw new ConfigError(
-      field,
-      `Expected \`${field}\` to be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${shown}.`,
-    );
-  }
-  return value as T;
-}
-
-export function optionalInteger(
-  config: Record<string, unknown>,
-  field: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const value = config[field];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(
-      field,
-      `Expected \`${field}\` to be an integer from ${min} to ${max}, got ${
-        typeof value === 'number' ? String(value) : describe(value)
-      }.`,
-    );
-  }
-  return value;
-}
-
-function validateUrl(value: string, field: string, protocols: readonly string[]): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(field, `Expected \`${field}\` to be an absolute URL, got '${value}'.`);
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(
-      field,
-      `Expected \`${field}\` to use ${protocols.join(' or ')}, got '${parsed.protocol}'.`,
-    );
-  }
-  return value.replace(/\/+$/, '');
-}
-
-const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/i;
-
-/** Validates `iceServers` the way RTCPeerConnection would, but before any network call. */
-export function validateIceServers(value: unknown, field = 'iceServers'): readonly RTCIceServer[] {
-  if (!Array.isArray(value)) {
-    throw new ConfigError(field, `Expected \`${field}\` to be an array of RTCIceServer, got ${describe(value)}.`);
-  }
-  value.forEach((server: unknown, i) => {
-    const at = `${field}[${i}]`;
-    if (typeof server !== 'object' || server === null) {
-      throw new ConfigError(at, `Expected \`${at}\` to be an object with \`urls\`, got ${describe(server)}.`);
-    }
-    const { urls, username, credential } = server as RTCIceServer;
-    const list = typeof urls === 'string' ? [urls] : urls;
-    if (!Array.isArray(list) || list.length === 0) {
-      throw new ConfigError(`${at}.urls`, `Expected \`${at}.urls\` to be a URL or a non-empty array of URLs.`);
-    }
-    list.forEach((url: unknown, j) => {
-      const urlField = typeof urls === 'string' ? `${at}.urls` : `${at}.urls[${j}]`;
-      if (typeof url !== 'string' || !ICE_URL.test(url)) {
-        throw new ConfigError(
-          urlField,
-          `Expected \`${urlField}\` to be a stun:, stuns:, turn: or turns: URL, got ${
-            typeof url === 'string' ? `'${url}'` : describe(url)
-          }.`,
-        );
-      }
-      if (/^turns?:/i.test(url) && (typeof username !== 'string' || typeof credential !== 'string')) {
-        throw new ConfigError(
-          `${at}.credential`,
-          `\`${at}\` is a TURN server: it needs both \`username\` and \`credential\`.`,
-        );
-      }
-    });
-  });
-  return value as readonly RTCIceServer[];
-}
-
-function resolveNegotiation(input: unknown): ResolvedNegotiation {
-  if (input === undefined) return { ...NEGOTIATION_DEFAULTS, cache: undefined };
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ConfigError('negotiation', `Expected \`negotiation\` to be an object, got ${describe(input)}.`);
-  }
-  const n = input as Record<string, unknown>;
-  const cache = n['cache'];
-  if (
-    cache !== undefined &&
-    cache !== false &&
-    (typeof cache !== 'object' ||
-      cache === null ||
-      typeof (cache as VerdictStore).getItem !== 'function' ||
-      typeof (cache as VerdictStore).setItem !== 'function' ||
-      typeof (cache as VerdictStore).removeItem !== 'function')
-  ) {
-    throw new ConfigError(
-      'negotiation.cache',
-      'Expected `negotiation.cache` to be false or a store with getItem, setItem and removeItem.',
-    );
-  }
-  const prefixed = (field: string): Record<string, unknown> => ({ [`negotiation.${field}`]: n[field] });
-  const int = (field: keyof typeof NEGOTIATION_DEFAULTS, min: number, max: number): number =>
-    optionalInteger(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field] as number, min, max);
-  const bool = (field: 'connectivityCheck' | 'fallbackOnConnectFailure' | 'handoffOnLoss'): boolean =>
-    optionalBoolean(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field]);
-  return {
-    probeDeadlineMs: int('probeDeadlineMs', 50, 120_000),
-    connectivityCheck: bool('connectivityCheck'),
-    cache: cache as VerdictStore | false | undefined,
-    cacheTtlMs: int('cacheTtlMs', 0, 7 * 24 * 3_600_000),
-    chunkRetries: int('chunkRetries', 0, 10),
-    fallbackOnConnectFailure: bool('fallbackOnConnectFailure'),
-    handoffOnLoss: bool('handoffOnLoss'),
-  };
-}
-
 /** Validates every field and fills defaults. Throws a `ConfigError` naming the first bad field. */
 export function resolveConfig(input: unknown): ResolvedConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigError('config', `Expected the config to be an object, got ${describe(input)}.`);
   }
   const config = input as Record<string, unknown>;
-  const apiKey = requireString(config, 'apiKey');
+  const apiKey = requireHeaderValue(config, 'apiKey');
   const characterId = requireString(config, 'characterId');
+  warnIgnored(config);
+  const sessionId = optionalString(config, 'characterSessionId');
+  const metadata = config['endUserMetadata'];
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+    throw new ConfigError('endUserMetadata', `Expected \`endUserMetadata\` to be an object, got ${describe(metadata)}.`);
+  }
   const url = validateUrl(optionalString(config, 'url') ?? CLIENT_DEFAULTS.url, 'url', ['https:', 'http:']);
   return {
     apiKey,
@@ -329,7 +174,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     startWithAudioOn: optionalBoolean(config, 'startWithAudioOn', CLIENT_DEFAULTS.startWithAudioOn),
     url,
     endUserId: optionalString(config, 'endUserId'),
-    characterSessionId: optionalString(config, 'characterSessionId'),
+    characterSessionId: sessionId === '-1' ? undefined : sessionId,
+    endUserMetadata: metadata as Readonly<Record<string, unknown>> | undefined,
     ttsEnabled: optionalBoolean(config, 'ttsEnabled', CLIENT_DEFAULTS.ttsEnabled),
     connectionType: optionalOneOf(config, 'connectionType', CONNECTION_TYPES, CLIENT_DEFAULTS.connectionType),
     iceTransportPolicy: optionalOneOf(config, 'iceTransportPolicy', POLICIES, CLIENT_DEFAULTS.iceTransportPolicy),

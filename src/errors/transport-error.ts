@@ -1,5 +1,7 @@
 import { ConvaiError, type ConvaiErrorCode } from './convai-error.js';
-import type { TransportKind } from '../transports/transport-session.js';
+
+/** The two transports a Convai session can run on. */
+export type TransportKind = 'livekit' | 'websocket';
 
 /** A transport failed to connect, lost its connection, or spoke the protocol wrongly. */
 export class TransportError extends ConvaiError {

@@ -1,6 +1,6 @@
 import { ConvaiClient, type ClientInternals } from '../client/convai-client.js';
 import type { ConvaiClientConfig, TransportPreference } from '../client/config.js';
-import type { NegotiationEvent, NegotiationResult } from './negotiation-types.js';
+import type { NegotiationEvent, NegotiationResult } from '../client/negotiation-types.js';
 
 export interface ConnectConvaiOptions {
   /**
@@ -34,11 +34,7 @@ export async function connectConvai(
   const client = target instanceof ConvaiClient ? target : new ConvaiClient({ transport: 'auto', ...target }, internals);
   const off = options.onProgress ? client.on('negotiation', options.onProgress) : undefined;
   try {
-    await client.connect({
-      transport: options.transport ?? 'auto',
-      loadWebSocket: true,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    await client.connect({ transport: options.transport ?? 'auto', ...(options.signal ? { signal: options.signal } : {}) });
   } finally {
     off?.();
   }

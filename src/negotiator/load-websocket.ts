@@ -3,20 +3,18 @@ import { TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { getWebSocketFactory } from '../client/websocket-registry.js';
 
-/** Loads the module behind `convai-transport/websocket`; importing it registers the factory. */
+/**
+ * Loads the module behind `convai-transport/websocket`; importing it registers the
+ * factory. The `auto` entry supplies `() => import('./websocket.js')`, the only
+ * dynamic import of the WebSocket module: bundlers turn it into a lazy chunk.
+ */
 export type WebSocketModuleLoader = () => Promise<unknown>;
 
-/**
- * The only `import()` of the WebSocket module in the core. Bundlers turn it into a
- * lazy chunk; nothing on the WebRTC path calls this.
- */
-export const importWebSocketModule: WebSocketModuleLoader = () => import('../websocket.js');
-
 export interface LoadOptions {
+  readonly loader: WebSocketModuleLoader;
   readonly signal?: AbortSignal;
   /** @default 2 */
   readonly retries?: number;
-  readonly loader?: WebSocketModuleLoader;
 }
 
 /**
@@ -24,14 +22,13 @@ export interface LoadOptions {
  * p-retry. Skips the request when a factory is registered already (the app imported
  * the subpath itself, or an earlier fallback loaded it).
  */
-export async function loadWebSocketTransport(options: LoadOptions = {}): Promise<{ loaded: boolean }> {
+export async function loadWebSocketTransport(options: LoadOptions): Promise<{ loaded: boolean }> {
   if (getWebSocketFactory()) return { loaded: false };
-  const loader = options.loader ?? importWebSocketModule;
   try {
     await pRetry(
       async () => {
         try {
-          await loader();
+          await options.loader();
         } catch (error) {
           // A failed chunk request is a TypeError ("Failed to fetch dynamically imported
           // module"), which p-retry treats as a programming error and never retries.
@@ -39,7 +36,7 @@ export async function loadWebSocketTransport(options: LoadOptions = {}): Promise
         }
         if (!getWebSocketFactory()) throw new Error('the module loaded but registered no factory');
       },
-      { retries: options.retries ?? 2, minTimeout: 100, factor: 2, signal: options.signal },
+      { retries: options.retries ?? 2, minTimeout: 100, factor: 2, ...(options.signal ? { signal: options.signal } : {}) },
     );
   } catch (error) {
     if (options.signal?.aborted) throw new AbortedError('Loading the WebSocket transport', options.signal.reason);

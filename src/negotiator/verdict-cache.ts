@@ -1,18 +1,11 @@
-import type { TransportKind } from '../transports/transport-session.js';
-
-/**
- * Where remembered verdicts live. `localStorage` fits (its methods match); so does
- * anything async (IndexedDB, a server). Values are opaque strings.
- */
-export interface VerdictStore {
-  getItem(key: string): string | null | Promise<string | null>;
-  setItem(key: string, value: string): void | Promise<void>;
-  removeItem(key: string): void | Promise<void>;
-}
+import type { TransportKind } from '../errors/transport-error.js';
+import type { NegotiationReason, VerdictStore } from '../client/negotiation-types.js';
 
 export interface RememberedVerdict {
   readonly transport: TransportKind;
-  readonly reasons: readonly string[];
+  readonly reasons: readonly NegotiationReason[];
+  /** WebSocket chosen on silence, not on evidence: a later visit tries WebRTC in the background. */
+  readonly provisional?: boolean;
   /** Epoch ms. */
   readonly storedAt: number;
 }
@@ -98,6 +91,9 @@ export async function readVerdict(store: VerdictStore, key: string, ttlMs: numbe
       (parsed.transport === 'livekit' || parsed.transport === 'websocket') &&
       typeof parsed.storedAt === 'number' &&
       Array.isArray(parsed.reasons) &&
+      // anything may be in storage: a non-string reason would throw in every UI that labels it
+      parsed.reasons.every((r) => typeof r === 'string') &&
+      (parsed.provisional === undefined || typeof parsed.provisional === 'boolean') &&
       now - parsed.storedAt >= 0 &&
       now - parsed.storedAt < ttlMs
     ) {

@@ -13,6 +13,10 @@ export interface ConvaiWidgetProps {
   readonly micMeter?: boolean;
   /** Added to the root element's class. */
   readonly className?: string;
+  /** 1.2.0 props accepted for compatibility; this widget has no video, screen share or separate voice mode. */
+  readonly showVideo?: boolean;
+  readonly showScreenShare?: boolean;
+  readonly defaultVoiceMode?: boolean;
 }
 
 function Meter({ label, short, barRef }: { label: string; short: string; barRef: Ref<HTMLDivElement> }) {

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { ConvaiClient, type ClientInternals } from '../client/convai-client.js';
+import type { ConvaiClient, ClientInternals } from '../client/convai-client.js';
+import type { ConvaiClientEvents } from '../client/client-events.js';
+import { ReactConvaiClient } from './react-client.js';
 import type { ConvaiClientConfig } from '../client/config.js';
 import type { ConvaiClientState } from '../client/state.js';
 
@@ -36,6 +38,17 @@ function scheduleDisconnect(client: ConvaiClient): void {
   );
 }
 
+/** What a render may read: state, chat log, transcription, bot readiness, mic. */
+const RENDER_EVENTS: readonly (keyof ConvaiClientEvents)[] = [
+  'stateChange',
+  'messagesChange',
+  'userTranscriptionChange',
+  'botReady',
+  'audioMuteChange',
+  'connect',
+  'disconnect',
+];
+
 /** Re-renders the component whenever the client's state changes. */
 export function useConvaiState(client: ConvaiClient): ConvaiClientState {
   const subscribe = useCallback((onChange: () => void) => client.on('stateChange', onChange), [client]);
@@ -43,10 +56,31 @@ export function useConvaiState(client: ConvaiClient): ConvaiClientState {
   return useSyncExternalStore(subscribe, read, read);
 }
 
+/** Re-renders on every event a render may read (1.2.0's hook kept each in React state). */
+function useClientVersion(client: ConvaiClient): number {
+  const [store] = useState(() => {
+    let version = 0;
+    return {
+      subscribe: (onChange: () => void) => {
+        const offs = RENDER_EVENTS.map((event) =>
+          client.on(event, () => {
+            version += 1;
+            onChange();
+          }),
+        );
+        return () => offs.forEach((off) => off());
+      },
+      read: () => version,
+    };
+  });
+  return useSyncExternalStore(store.subscribe, store.read, store.read);
+}
+
 /**
  * A `ConvaiClient` for the life of the component: created once (later changes to
  * `config` are ignored; remount with a new `key` to change it), disconnected on
- * unmount, and its state drives re-renders.
+ * unmount, and its state, chat log, transcription and mic drive re-renders. It also has
+ * the fields 1.2.0's hook added (`activity`, `isAudioMuted`, ...; see `ReactConvaiClient`).
  * @example
  * const client = useConvaiClient({ apiKey, characterId, transport: 'auto' });
  * return <ConvaiWidget convaiClient={client} />;
@@ -56,10 +90,10 @@ export function useConvaiClient(
   options: UseConvaiClientOptions = {},
   /** @internal test seam, as for `new ConvaiClient(config, internals)` */
   internals?: ClientInternals,
-): ConvaiClient {
+): ReactConvaiClient {
   // the constructor only validates config (no I/O), so StrictMode's double call is harmless
-  const [client] = useState(() => new ConvaiClient(config, internals));
-  useConvaiState(client);
+  const [client] = useState(() => new ReactConvaiClient(config, internals));
+  useClientVersion(client);
   const autoConnect = options.autoConnect ?? false;
   const disconnectOnUnmount = options.disconnectOnUnmount ?? true;
   useEffect(() => {

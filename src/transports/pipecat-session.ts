@@ -1,14 +1,14 @@
 import { LogLevel, PipecatClient, logger, type RTVIMessage } from '@pipecat-ai/client-js';
-import { TypedEmitter } from '../client/emitter.js';
+import { TypedEmitter } from '../util/emitter.js';
 import { encodeMessage } from '../messages/convai-messages.js';
 import { ConvaiError } from '../errors/convai-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { AbortedError, throwIfAborted } from '../errors/aborted-error.js';
-import { redactUrl } from '../util/redact.js';
+import { redactUrl, redactUrlsIn } from '../util/redact.js';
 import { botReadyTimeout, checkWsUrl, connectTimeout, describeError } from './pipecat-errors.js';
 import { PcmMediaManager } from './media/pcm-media-manager.js';
-import { decodePipecatFrame } from './pipecat-frames.js';
-import { fatalErrorText, parseRtvi, readOutbound } from './pipecat-rtvi.js';
+import { readInbound } from './pipecat-inbound.js';
+import { fatalErrorText, readOutbound } from './pipecat-rtvi.js';
 import { PipecatSocket, type WebSocketConstructor } from './pipecat-socket.js';
 import { ConvaiWebSocketTransport } from './pipecat-transport.js';
 import type {
@@ -110,7 +110,7 @@ export class PipecatSession implements IWebSocketSession {
     try {
       const client = this.build(url, WebSocketImpl);
       const connected = client.connect({ wsUrl: url }).catch((error: unknown) => {
-        throw new TransportError('CONNECT_FAILED', `WebSocket connect to ${redactUrl(url)} failed: ${describeError(error)}`, {
+        throw new TransportError('CONNECT_FAILED', `WebSocket connect to ${redactUrl(url)} failed: ${redactUrlsIn(describeError(error))}`, {
           transport: 'websocket',
           cause: error,
         });
@@ -169,29 +169,11 @@ export class PipecatSession implements IWebSocketSession {
   }
 
   private onFrame(bytes: Uint8Array): void {
-    let frame;
-    try {
-      frame = decodePipecatFrame(bytes);
-    } catch (error) {
-      this.protocolError(`received a frame that is not a pipecat.Frame (${describeError(error)})`);
-      return;
-    }
-    if (frame.kind === 'audio') {
-      const { pcm, sampleRate, numChannels } = frame;
-      if (sampleRate < 8_000 || sampleRate > 96_000 || (numChannels !== 1 && numChannels !== 2)) {
-        this.protocolError(`received audio at ${sampleRate} Hz with ${numChannels} channels`);
-        return;
-      }
-      this.media?.playBotAudio(pcm, sampleRate, numChannels);
-      return;
-    }
-    if (frame.kind !== 'message') return;
-    const parsed = parseRtvi(frame.json);
-    if (!parsed.ok) {
-      this.protocolError(parsed.reason);
-      return;
-    }
-    const { rtvi, convai } = parsed;
+    const inbound = readInbound(bytes);
+    if (inbound.kind === 'protocol-error') return this.protocolError(inbound.detail);
+    if (inbound.kind === 'audio') return this.media?.playBotAudio(inbound.pcm, inbound.sampleRate, inbound.numChannels);
+    if (inbound.kind !== 'message') return;
+    const { rtvi, convai } = inbound;
     if (convai.ok) this.onMessage(encodeMessage(convai.message));
     else {
       this.events.emit(
@@ -272,6 +254,11 @@ export class PipecatSession implements IWebSocketSession {
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
     this.micOn = enabled;
     await this.media?.enableMic(enabled);
+  }
+
+  async setMicrophoneDevice(deviceId: string): Promise<void> {
+    if (!this.media) throw new TransportError('NOT_CONNECTED', 'Cannot switch microphones: not connected.', { transport: 'websocket' });
+    await this.media.updateMic(deviceId);
   }
 
   /** Idempotent; never throws. */

@@ -1,6 +1,7 @@
 import type { ConvaiError } from '../errors/convai-error.js';
 
-export type TransportKind = 'livekit' | 'websocket';
+export type { TransportKind } from '../errors/transport-error.js';
+import type { TransportKind } from '../errors/transport-error.js';
 
 /** Where the backend told us to connect. */
 export type ConnectTarget =
@@ -30,6 +31,8 @@ export interface TransportSessionEvents {
   /** The transport is trying to restore a lost connection (LiveKit does this itself). */
   reconnecting: { readonly reason: string };
   reconnected: Record<string, never>;
+  /** The ICE servers the session will use, once it knows them (LiveKit: from its join response). */
+  iceServers: readonly RTCIceServer[];
 }
 
 /**
@@ -43,6 +46,8 @@ export interface TransportSession {
   connect(target: ConnectTarget, options: SessionConnectOptions): Promise<void>;
   send(payload: Uint8Array): Promise<void>;
   setMicrophoneEnabled(enabled: boolean): Promise<void>;
+  /** Switches the microphone to this device (`audioControls.setAudioDevice`); optional for custom sessions. */
+  setMicrophoneDevice?(deviceId: string): Promise<void>;
   readonly isMicrophoneEnabled: boolean;
   /** Idempotent; never throws; closes every socket, peer connection and track. */
   disconnect(): Promise<void>;
@@ -53,7 +58,7 @@ export interface TransportSession {
 }
 
 /**
- * The session a WebSocket factory returns. Ours to define (DESIGN.md); it is the
+ * The session a WebSocket factory returns. Ours to define (the seed names only the type); it is the
  * same contract as every transport session, so `ConvaiClient` treats both alike.
  */
 export type IWebSocketSession = TransportSession & { readonly transport: 'websocket' };

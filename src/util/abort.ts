@@ -4,6 +4,8 @@ export interface LinkedSignal {
   readonly signal: AbortSignal;
   /** True when our own deadline fired (as opposed to the caller's signal). */
   readonly timedOut: () => boolean;
+  /** Aborts the child alone (the parent is untouched). */
+  readonly abort: (reason?: unknown) => void;
   /** Removes the listener from the parent and clears the timer. Always call it. */
   readonly dispose: () => void;
 }
@@ -29,29 +31,10 @@ export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number):
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
+    abort: (reason) => controller.abort(reason),
     dispose: () => {
       if (timer !== undefined) clearTimeout(timer);
       parent?.removeEventListener('abort', onAbort);
     },
   };
-}
-
-/** Rejects with `AbortedError(what)` when `signal` fires; otherwise follows `promise`. */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortedError(what, signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortedError(what, signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

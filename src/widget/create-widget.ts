@@ -1,23 +1,23 @@
 import type { ConvaiClient } from '../client/convai-client.js';
 import type { ChatMessage } from '../client/chat-log.js';
+import { attachWidgetCallbacks, resolveWidgetClient, type ConvaiWidgetOptions } from './widget-options.js';
 import { ConfigError } from '../errors/config-error.js';
 import { injectWidgetStyles } from './widget-css.js';
 import { attachLevelMeters } from './level-meter.js';
 import { WidgetModel, connectLabel, speakerLabel, statusText, type WidgetSnapshot } from './widget-model.js';
 
-export interface ConvaiWidgetOptions {
-  /** The client the widget drives; the widget never creates or disconnects one on its own. */
-  readonly convaiClient: ConvaiClient;
-  /** @default 'Convai' */
-  readonly title?: string;
-  /** Meter the mic (opens a second capture of it; see `LevelMeterOptions.micMeter`). @default true */
-  readonly micMeter?: boolean;
-}
+export type { ConvaiWidgetOptions } from './widget-options.js';
 
+/** What `createConvaiWidget` returns (the Convai Web SDK 1.2.0's `VanillaWidget`). */
 export interface ConvaiWidgetHandle {
   /** The widget's root element (inside the container). */
   readonly element: HTMLElement;
-  /** Removes the widget, its listeners, meters and styles' users; leaves the client connected. */
+  /** The client the widget drives: the one given, or the one it made from `apiKey`/`characterId`. */
+  readonly client: ConvaiClient;
+  /**
+   * Removes the widget, its listeners and meters. A client that was given stays as it
+   * is; a client the widget made is disconnected.
+   */
   destroy(): void;
 }
 
@@ -49,19 +49,17 @@ function meter(label: string, short: string): { row: HTMLElement; bar: HTMLEleme
  * again replaces the previous widget.
  * @example
  * const widget = createConvaiWidget(document.getElementById('chat')!, { convaiClient: client });
- * // later: widget.destroy()  (or destroyConvaiWidget(container))
+ * // later: widget.destroy(), destroyConvaiWidget(widget) or destroyConvaiWidget(container)
  */
 export function createConvaiWidget(container: HTMLElement, options: ConvaiWidgetOptions): ConvaiWidgetHandle {
   if (!container || typeof container.appendChild !== 'function') {
     throw new ConfigError('container', 'Expected `container` to be a DOM element.');
   }
-  if (!options?.convaiClient || typeof options.convaiClient.on !== 'function') {
-    throw new ConfigError('convaiClient', 'Expected `convaiClient` to be a ConvaiClient.');
-  }
+  const { client, owned } = resolveWidgetClient(options);
   mounted.get(container)?.destroy();
   injectWidgetStyles(container.ownerDocument);
   const id = `cvw-${++instances}`;
-  const model = new WidgetModel(options.convaiClient);
+  const model = new WidgetModel(client);
 
   const root = el('section', { class: 'cvw', 'aria-labelledby': `${id}-title`, 'data-state': 'disconnected' });
   const title = el('h2', { class: 'cvw-title', id: `${id}-title` }, options.title ?? 'Convai');
@@ -158,7 +156,8 @@ export function createConvaiWidget(container: HTMLElement, options: ConvaiWidget
   mic.addEventListener('click', onMic);
   form.addEventListener('submit', onSubmit);
   const unsubscribe = model.subscribe(render);
-  const stopMeters = attachLevelMeters(options.convaiClient, { mic: micMeter.bar, bot: botMeter.bar }, {
+  const detachCallbacks = attachWidgetCallbacks(client, options);
+  const stopMeters = attachLevelMeters(client, { mic: micMeter.bar, bot: botMeter.bar }, {
     ...(options.micMeter !== undefined ? { micMeter: options.micMeter } : {}),
   });
   render();
@@ -166,10 +165,13 @@ export function createConvaiWidget(container: HTMLElement, options: ConvaiWidget
 
   const handle: ConvaiWidgetHandle = {
     element: root,
+    client,
     destroy: () => {
       if (mounted.get(container) !== handle) return;
       mounted.delete(container);
       unsubscribe();
+      detachCallbacks();
+      if (owned) void client.disconnect();
       stopMeters();
       connect.removeEventListener('click', onConnect);
       mic.removeEventListener('click', onMic);
@@ -181,7 +183,14 @@ export function createConvaiWidget(container: HTMLElement, options: ConvaiWidget
   return handle;
 }
 
-/** Removes the widget mounted in `container`, if any. The client stays as it is. */
-export function destroyConvaiWidget(container: HTMLElement): void {
-  mounted.get(container)?.destroy();
+/**
+ * Removes a widget: given the handle `createConvaiWidget` returned (as in the Convai
+ * Web SDK 1.2.0), or the container it was mounted in. Anything else is ignored.
+ */
+export function destroyConvaiWidget(widget: ConvaiWidgetHandle | HTMLElement): void {
+  if (widget && typeof (widget as ConvaiWidgetHandle).destroy === 'function' && 'element' in widget) {
+    (widget as ConvaiWidgetHandle).destroy();
+    return;
+  }
+  if (widget && typeof widget === 'object') mounted.get(widget as HTMLElement)?.destroy();
 }

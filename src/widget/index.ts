@@ -12,7 +12,7 @@ export {
   describeTransport,
   reasonLabel,
 } from './transport-text.js';
-export type { NegotiationReasonCode, TransportDescription } from './transport-text.js';
+export type { TransportDescription } from './transport-text.js';
 export { WIDGET_CSS, WIDGET_STYLE_ID, injectWidgetStyles } from './widget-css.js';
 export { WidgetModel, connectLabel, speakerLabel, statusText } from './widget-model.js';
 export type { WidgetActions, WidgetSnapshot } from './widget-model.js';

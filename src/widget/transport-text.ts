@@ -1,16 +1,12 @@
-import type { NegotiationEvent, NegotiationResult } from '../negotiator/negotiation-types.js';
-import type { TransportKind } from '../transports/transport-session.js';
-import type { ProbeReasonCode } from '../../probes/types.js';
-
-/** Reason codes the negotiator adds to the probe's own. */
-export type NegotiationReasonCode = 'FORCED' | 'CACHED_VERDICT' | 'LIVEKIT_CONNECT_FAILED' | 'LIVEKIT_CONNECTION_LOST';
+import type { NegotiationEvent, NegotiationReason, NegotiationResult } from '../client/negotiation-types.js';
+import type { TransportKind } from '../errors/transport-error.js';
 
 /**
  * Short, readable forms of the reason codes, for a status line ("WebSocket: UDP blocked").
  * The probe's full sentences are `REASON_TEXT` in `convai-transport/probe`; these stay
  * short because a widget has one line for them.
  */
-export const REASON_LABELS: Readonly<Record<ProbeReasonCode | NegotiationReasonCode, string>> = Object.freeze({
+export const REASON_LABELS: Readonly<Record<NegotiationReason, string>> = Object.freeze({
   NO_RTCPEERCONNECTION: 'WebRTC unavailable in this browser',
   NO_ICE_SERVERS: 'no STUN/TURN servers configured',
   PEER_CONNECTION_FAILED: 'the browser refused a WebRTC connection',
@@ -28,6 +24,8 @@ export const REASON_LABELS: Readonly<Record<ProbeReasonCode | NegotiationReasonC
   CACHED_VERDICT: 'remembered from an earlier check',
   LIVEKIT_CONNECT_FAILED: 'WebRTC connect failed',
   LIVEKIT_CONNECTION_LOST: 'WebRTC connection lost mid-session',
+  WEBRTC_TIMEOUT: 'WebRTC not connected in time (still trying)',
+  UPGRADED_TO_WEBRTC: 'moved to WebRTC once it worked',
 });
 
 export const TRANSPORT_NAMES: Readonly<Record<TransportKind, string>> = Object.freeze({
@@ -35,9 +33,16 @@ export const TRANSPORT_NAMES: Readonly<Record<TransportKind, string>> = Object.f
   websocket: 'WebSocket',
 });
 
-/** A code the table does not know still reads as words: `NEW_CODE` -> "new code". */
+/**
+ * A code the table does not know still reads as words: `NEW_CODE` -> "new code". Own
+ * properties only: codes come from the network and from storage, and `constructor` must
+ * not find Object.prototype's function.
+ */
 export function reasonLabel(code: string): string {
-  return (REASON_LABELS as Readonly<Record<string, string>>)[code] ?? code.toLowerCase().replace(/_/g, ' ');
+  if (typeof code !== 'string') return 'unknown reason';
+  return Object.prototype.hasOwnProperty.call(REASON_LABELS, code)
+    ? (REASON_LABELS as Readonly<Record<string, string>>)[code]!
+    : code.toLowerCase().replace(/_/g, ' ');
 }
 
 export interface TransportDescription {
@@ -82,6 +87,8 @@ export function describeProgress(event: NegotiationEvent): string {
       return 'WebRTC failed; falling back to WebSocket…';
     case 'handoff':
       return 'WebRTC connection lost; continuing over WebSocket…';
+    case 'upgrade':
+      return `${TRANSPORT_NAMES[event.to]} works now; the conversation moves over…`;
     case 'connected':
       return describeTransport(event.result).text;
   }

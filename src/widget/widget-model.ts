@@ -1,7 +1,7 @@
 import type { ConvaiClient } from '../client/convai-client.js';
 import type { ConvaiClientState } from '../client/state.js';
 import type { ChatMessage } from '../client/chat-log.js';
-import type { NegotiationResult } from '../negotiator/negotiation-types.js';
+import type { NegotiationResult } from '../client/negotiation-types.js';
 import { describeProgress, describeTransport, type TransportDescription } from './transport-text.js';
 
 /** Everything a widget renders, as one immutable value (a `useSyncExternalStore` snapshot). */
@@ -128,13 +128,8 @@ export class WidgetModel implements WidgetActions {
   async send(text: string): Promise<boolean> {
     const trimmed = text.trim();
     if (!trimmed) return false;
-    try {
-      await this.client.sendUserTextMessage(trimmed);
-      return true;
-    } catch (error) {
-      this.update({ error: error instanceof Error ? error.message : String(error) });
-      return false;
-    }
+    // never rejects; a failure arrives as an `error` event, which sets `snapshot.error`
+    return this.client.sendUserTextMessage(trimmed);
   }
 }
 
@@ -154,8 +149,10 @@ export function statusText(snapshot: WidgetSnapshot): string {
   // progress also covers a mid-session handoff, when the client may still count as connected
   if (state.isConnecting || snapshot.progress) return snapshot.progress ?? 'Connecting…';
   switch (state.agentState) {
+    case 'connected':
+      return snapshot.micMuted ? 'Connected (mic off)' : 'Connected';
     case 'listening':
-      return snapshot.micMuted ? 'Connected (mic off)' : 'Listening';
+      return 'Listening';
     case 'thinking':
       return 'Thinking…';
     case 'speaking':

@@ -36,7 +36,7 @@ afterAll(async () => {
 async function run(config: Record<string, unknown>, transport: 'auto' | 'livekit' | 'websocket'): Promise<Page> {
   const p = await stack.openPage();
   expect(await p.evaluate((c) => window.fault.create(c as never), stack.config(config))).toEqual({ ok: true });
-  expect(await p.evaluate((t) => window.fault.connect({ transport: t, loadWebSocket: true }), transport)).toEqual({ ok: true });
+  expect(await p.evaluate((t) => window.fault.connect({ transport: t }), transport)).toEqual({ ok: true });
   expect(await p.evaluate(() => window.fault.converse('under csp'))).toBe('You said: under csp');
   return p;
 }

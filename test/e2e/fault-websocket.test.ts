@@ -51,7 +51,7 @@ async function fresh(extra: Record<string, unknown> = {}): Promise<Page> {
 }
 
 const connectWs = (): Promise<Outcome> =>
-  page!.evaluate(() => window.fault.connect({ transport: 'websocket', loadWebSocket: true }));
+  page!.evaluate(() => window.fault.connect({ transport: 'websocket' }));
 
 describe('/connect faults through ConvaiClient in Chromium', () => {
   beforeAll(() => {
@@ -183,7 +183,7 @@ describe('racing connect() and disconnect()', () => {
   it('connect() twice at once: one promise, one backend session', async () => {
     const page = await fresh();
     const before = stack.backend.connectCount.websocket;
-    const twice = await page.evaluate(() => window.fault.connectTwice({ transport: 'websocket', loadWebSocket: true }));
+    const twice = await page.evaluate(() => window.fault.connectTwice({ transport: 'websocket' }));
     expect(twice).toEqual({ same: true, outcomes: [{ ok: true }, { ok: true }] });
     expect(stack.backend.connectCount.websocket - before).toBe(1);
     expect(await page.evaluate(() => window.fault.leftovers().sockets)).toBe(1);
@@ -191,7 +191,7 @@ describe('racing connect() and disconnect()', () => {
     expect(await settle(page)).toMatchObject(NOTHING_OPEN);
   });
 
-  it('disconnect() during the probe: ABORTED, no LiveKit or WebSocket session made', async () => {
+  it('disconnect() during the race: ABORTED, the LiveKit attempt closed, no WebSocket session made', async () => {
     const page = await fresh();
     const before = { ...stack.backend.connectCount };
     const joins = stack.room.stats().joins;
@@ -199,9 +199,10 @@ describe('racing connect() and disconnect()', () => {
     expect(r.reachedPhase).toBe(true);
     expect(r.connect).toMatchObject({ ok: false, code: 'ABORTED' });
     expect(r.state).toMatchObject({ isConnected: false, isConnecting: false });
-    // the ICE servers come from /connect (one livekit answer); nothing joined, no WebSocket session
+    // the LiveKit attempt runs beside the probe (it joined, to learn the TURN servers); it is
+    // closed with the rest, and no WebSocket session was made
     expect(stack.backend.connectCount.websocket).toBe(before.websocket);
-    expect(stack.room.stats().joins).toBe(joins);
+    expect(stack.room.stats().joins).toBeLessThanOrEqual(joins + 1);
     expect(await settle(page)).toMatchObject(NOTHING_OPEN);
   });
 
@@ -213,7 +214,7 @@ describe('racing connect() and disconnect()', () => {
       await route.continue().catch(() => undefined);
     });
     const before = stack.backend.connectCount.websocket;
-    const r = await page.evaluate(() => window.fault.disconnectDuring('loading-fallback', 0, { transport: 'websocket', loadWebSocket: true }));
+    const r = await page.evaluate(() => window.fault.disconnectDuring('loading-fallback', 0, { transport: 'websocket' }));
     expect(r.reachedPhase).toBe(true);
     expect(r.connect).toMatchObject({ ok: false, code: 'ABORTED' });
     expect(stack.backend.connectCount.websocket).toBe(before);
@@ -224,7 +225,7 @@ describe('racing connect() and disconnect()', () => {
     stack.bot.faults.neverReady = true;
     const page = await fresh();
     const sessionsBefore = stack.bot.sessions.length;
-    const r = await page.evaluate(() => window.fault.disconnectDuring('connecting', 300, { transport: 'websocket', loadWebSocket: true }));
+    const r = await page.evaluate(() => window.fault.disconnectDuring('connecting', 300, { transport: 'websocket' }));
     expect(r.connect).toMatchObject({ ok: false, code: 'ABORTED' });
     expect(await settle(page)).toMatchObject(NOTHING_OPEN);
     await expect.poll(() => stack.bot.connectedCount, { timeout: 5_000 }).toBe(0);
@@ -236,7 +237,7 @@ describe('racing connect() and disconnect()', () => {
     expect(await connectWs()).toEqual({ ok: true });
     const outcome = await page.evaluate(async () => {
       const done = window.fault.disconnect();
-      const again = window.fault.connect({ transport: 'websocket', loadWebSocket: true });
+      const again = window.fault.connect({ transport: 'websocket' });
       await done;
       return again;
     });

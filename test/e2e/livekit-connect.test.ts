@@ -71,6 +71,13 @@ describe('LiveKit transport against the local room', () => {
     if (debug) debug(`first mic RTP at the room after ${Date.now() - micWaitStarted} ms of waiting`);
     expect(room.stats().roomsOpen).toBe(1);
 
+    // audioControls.setAudioDevice: the published mic moves to another (fake) device and RTP goes on
+    const switched = await page.evaluate(() => window.lk.switchMic());
+    expect(switched.chosen).not.toBe('');
+    expect(switched.capturing).toBe(switched.chosen);
+    const packets = room.micPackets(session!.roomName);
+    await expect.poll(() => room.micPackets(session!.roomName), { timeout: 10_000 }).toBeGreaterThan(packets + 10);
+
     await page.evaluate(() => window.lk.disconnect());
     expect(await page.evaluate(() => window.lk.peerConnections().open)).toBe(0);
     await expect.poll(() => room.stats().roomsOpen, { timeout: 5_000 }).toBe(0);

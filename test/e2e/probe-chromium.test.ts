@@ -83,7 +83,7 @@ describe('probe() in Chromium, UDP allowed', () => {
     const page = await openPage(browser);
     const out = await run(page, { iceServers: [{ urls: turn.stunUrl }], policy: 'all', deadlineMs: 10_000 });
     expect(out.report.verdict).toBe('webrtc');
-    // no NAT: libwebrtc drops the srflx equal to the host candidate (RIG.md)
+    // no NAT: libwebrtc drops the srflx equal to the host candidate (docs/ARCHITECTURE.md, "Chromium")
     expect(out.report.checks.gathering.data.servers.find((s) => s.kind === 'stun')?.outcome).toMatch(/^(ok|no-srflx)$/);
     expect(out.report.checks.connectivity.data.ok).toBe(true);
     expect(out.peers.open).toBe(0);
@@ -164,7 +164,7 @@ describe('probe() in Chromium with UDP disabled (--webrtc-ip-handling-policy=dis
     const out = await run(page, { iceServers: [{ urls: turn.stunUrl }, { urls: turn.turnUdpUrl, ...cred() }], wsUrl: wsUrl(), deadlineMs: 2000 });
     expect(out.report.verdict).toBe('websocket');
     expect(out.report.reasons).toEqual(expect.arrayContaining(['UDP_BLOCKED', 'NO_RELAY_CANDIDATES']));
-    // a correctness bound, not a speed test: Chromium's own STUN give-up is ~40 s (RIG.md)
+    // a correctness bound, not a speed test: Chromium's own STUN give-up is ~40 s (docs/ARCHITECTURE.md, "Chromium")
     expect(out.report.durationMs).toBeLessThan(out.report.deadlineMs + 1000);
     expect(out.peers.open).toBe(0);
     expect(out.sockets.open).toBe(0);

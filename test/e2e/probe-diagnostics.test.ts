@@ -7,12 +7,14 @@ import { startCoturn, type Coturn } from '../support/coturn.js';
 import { startPageServer, type PageServer } from '../support/page-server.js';
 
 let turn: Coturn;
+let commaTurn: Coturn;
 let backend: Backend;
 let pages: PageServer;
 let browser: LaunchedBrowser;
 
 beforeAll(async () => {
   turn = await startCoturn();
+  commaTurn = await startCoturn({ password: 'DIAG-SECRET,with,commas' });
   backend = await startBackend({ apiKey: 'k', services: [wsEchoService()] });
   pages = await startPageServer({ entries: { app: 'examples/diagnostics/main.ts' } });
   browser = await launchChromium();
@@ -23,6 +25,7 @@ afterAll(async () => {
   await pages?.stop();
   await backend?.stop();
   await turn?.stop();
+  await commaTurn?.stop();
 });
 
 describe('diagnostics page (examples/diagnostics) in Chromium', () => {
@@ -46,6 +49,29 @@ describe('diagnostics page (examples/diagnostics) in Chromium', () => {
     expect(await page.locator('.output').innerText()).not.toContain(turn.password);
     await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/diagnostics.png', fullPage: true });
+    await page.close();
+  });
+
+  it('STUN only: probes with policy all as the negotiator does, and says what that cannot prove', async () => {
+    const page = await browser.browser.newPage();
+    await page.goto(`${pages.url}?ice=${encodeURIComponent(turn.stunUrl)}&deadline=5000&run=1`);
+    const verdict = page.locator('[data-verdict]');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-verdict')).toBe('webrtc');
+    expect(await verdict.innerText()).toContain('policy all');
+    expect(await page.locator('.scope-note').innerText()).toMatch(/STUN only.*cannot show that a TURN relay works/s);
+    await page.close();
+  });
+
+  it('a credential with commas reaches the probe whole (only the first two commas split)', async () => {
+    const page = await browser.browser.newPage();
+    const spec = `${commaTurn.turnUdpUrl},${commaTurn.username},${commaTurn.password}`;
+    await page.goto(`${pages.url}?ice=${encodeURIComponent(spec)}&deadline=8000&run=1`);
+    const verdict = page.locator('[data-verdict]');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-verdict')).toBe('webrtc');
+    expect(await page.locator('.scope-note').count()).toBe(0);
+    expect(await page.locator('.output').innerText()).not.toContain('DIAG-SECRET');
     await page.close();
   });
 

@@ -59,7 +59,7 @@ describe('probe() in Chromium behind a real silent UDP drop (netns + nft)', () =
     expect(byUrl[turn.turnTcpUrl]).toBe('ok');
     expect(out.report.checks.connectivity.data).toMatchObject({ ok: true, via: 'tcp' });
     // correctness bound: decided by us (UDP grace after the TCP relay, or the deadline), not by
-    // Chromium's ~40 s STUN give-up (RIG.md)
+    // Chromium's ~40 s STUN give-up (docs/ARCHITECTURE.md, "Chromium")
     expect(out.report.durationMs).toBeLessThan(out.report.deadlineMs + 1000);
     expect(out.peers.open).toBe(0);
     await page.close();

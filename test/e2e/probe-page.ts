@@ -28,19 +28,23 @@ export interface PageProbeOutput {
 const peers = { created: 0, open: 0 };
 const sockets = { created: 0, open: 0 };
 
-class CountingPeerConnection extends RTCPeerConnection {
-  #closed = false;
-  constructor(config?: RTCConfiguration) {
-    super(config);
-    peers.created += 1;
-    peers.open += 1;
-  }
-  override close(): void {
-    if (!this.#closed) peers.open -= 1;
-    this.#closed = true;
-    super.close();
-  }
-}
+// WebKitGTK has no RTCPeerConnection at all: the page must load there too
+const CountingPeerConnection =
+  typeof RTCPeerConnection === 'undefined'
+    ? undefined
+    : class extends RTCPeerConnection {
+        #closed = false;
+        constructor(config?: RTCConfiguration) {
+          super(config);
+          peers.created += 1;
+          peers.open += 1;
+        }
+        override close(): void {
+          if (!this.#closed) peers.open -= 1;
+          this.#closed = true;
+          super.close();
+        }
+      };
 
 class CountingWebSocket extends WebSocket {
   #closed = false;
@@ -85,7 +89,7 @@ window.runProbe = async (input) => {
       progress.push(event);
       if (input.abortOnFirstCandidate && event.type === 'candidate') controller.abort();
     },
-    ...(input.noPeerConnection ? {} : { RTCPeerConnection: CountingPeerConnection as typeof RTCPeerConnection }),
+    ...(input.noPeerConnection || !CountingPeerConnection ? {} : { RTCPeerConnection: CountingPeerConnection as typeof RTCPeerConnection }),
     WebSocket: CountingWebSocket as typeof WebSocket,
     ...(input.wsUrl ? { wsUrl: input.wsUrl } : {}),
     ...(input.thorough ? { thorough: true } : {}),

@@ -149,6 +149,27 @@ describe('ConvaiClient over WebSocket (Pipecat) in Chromium', () => {
     }
   });
 
+  it('audioControls.setAudioDevice moves the capture to another microphone and audio keeps flowing', async () => {
+    const page = await openPage();
+    try {
+      const before = bot.sessions.length;
+      expect(await connect(page)).toEqual({ ok: true });
+      const stats = await until(() => bot.sessions.length > before && newest(), 'a bot session');
+      await until(() => stats.micFrames >= 5, 'mic frames');
+      const switched = await page.evaluate(() => window.ws.switchMic());
+      expect(switched.inputs).toBeGreaterThan(1);
+      expect(switched.chosen).not.toBe('');
+      // one live capture, on the chosen device (the old track was stopped)
+      expect(switched).toMatchObject({ capturing: switched.chosen, live: 1 });
+      const after = stats.micFrames;
+      await until(() => stats.micFrames >= after + 10, 'mic frames from the new device');
+      await page.evaluate(() => window.ws.disconnect());
+      await expectNothingOpen(page);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('with the mic denied, connects without it, says why, and still chats', async () => {
     const page = await openPage();
     try {

@@ -8,11 +8,30 @@ import { build as viteBuild, type Manifest } from 'vite';
 import { classify, describeChunk, formatBoundary, type BoundaryReport, type ChunkInfo } from '../support/bundle-report.js';
 
 // Real bundler output for apps that import the package by name (node_modules self-link,
-// resolved through `exports` to dist/, as any consumer's bundler would).
-const APPS = [
-  { name: 'auto-consumer fixture', html: 'test/fixtures/auto-consumer/index.html', entry: 'test/fixtures/auto-consumer/main.ts' },
+// resolved through `exports` to dist/, as any consumer's bundler would). `pipecat` says
+// where the app may carry Pipecat: nowhere (it never opted in), only in a lazy chunk
+// (`convai-transport/auto`), or eagerly (it imported the WebSocket subpath itself).
+type Expectation = 'none' | 'lazy' | 'eager';
+interface App {
+  readonly name: string;
+  readonly html: string;
+  readonly entry: string;
+  readonly pipecat: Expectation;
+}
+const fixture = (name: string, entry: string, pipecat: Expectation): App => ({
+  name: `${name} fixture`,
+  html: `test/fixtures/${name}/index.html`,
+  entry: `test/fixtures/${name}/${entry}`,
+  pipecat,
+});
+const APPS: App[] = [
+  fixture('auto-consumer', 'main.ts', 'lazy'),
+  fixture('livekit-consumer', 'main.ts', 'none'),
+  fixture('react-livekit-consumer', 'main.tsx', 'none'),
+  fixture('seed-vanilla', 'main.ts', 'eager'),
+  fixture('seed-react', 'main.tsx', 'eager'),
   ...(existsSync('examples/vanilla/index.html')
-    ? [{ name: 'examples/vanilla', html: 'examples/vanilla/index.html', entry: 'examples/vanilla/main.ts' }]
+    ? [{ name: 'examples/vanilla', html: 'examples/vanilla/index.html', entry: 'examples/vanilla/main.ts', pipecat: 'lazy' as const }]
     : []),
 ];
 
@@ -55,6 +74,7 @@ async function buildWithEsbuild(entry: string): Promise<BoundaryReport> {
     metafile: true,
     platform: 'browser',
     logLevel: 'silent',
+    jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
     // the repo's tsconfig maps `convai-transport` to src/ for type checking; a consumer
     // has no such mapping and gets dist/ through `exports`
@@ -78,21 +98,34 @@ async function buildWithEsbuild(entry: string): Promise<BoundaryReport> {
   return classify('esbuild', chunks);
 }
 
+const withPipecat = (report: BoundaryReport, files: readonly string[]): string[] =>
+  report.chunks.filter((c) => files.includes(c.file) && c.pipecatMarkers.length > 0).map((c) => c.file);
+
 describe.each(APPS)('bundle boundary: $name', (app) => {
   it.each([
     ['vite', () => buildWithVite(app.html)],
     ['esbuild', () => buildWithEsbuild(app.entry)],
-  ] as const)('%s: Pipecat code only in a lazy chunk reached by dynamic import', async (_name, run) => {
+  ] as const)(`%s: Pipecat code ${app.pipecat === 'none' ? 'in no file' : app.pipecat === 'lazy' ? 'only in a lazy chunk reached by dynamic import' : 'in the initial chunks, as the app asked'}`, async (_name, run) => {
     const report = await run();
     console.log(formatBoundary(report));
-    const eagerWithPipecat = report.chunks.filter((c) => report.eager.includes(c.file) && c.pipecatMarkers.length > 0);
-    expect(eagerWithPipecat.map((c) => c.file)).toEqual([]);
-    const lazyWithPipecat = report.chunks.filter((c) => report.lazy.includes(c.file) && c.pipecatMarkers.length > 0);
+    expect(report.chunks.length).toBeGreaterThan(0);
+    if (app.pipecat === 'none') {
+      // every emitted file, lazy or not: an app that never opted in gets no Pipecat file at all
+      expect(withPipecat(report, report.chunks.map((c) => c.file))).toEqual([]);
+      expect(report.chunks.flatMap((c) => c.dynamicImports)).toEqual([]);
+      return;
+    }
+    if (app.pipecat === 'eager') {
+      expect(withPipecat(report, report.eager).length).toBeGreaterThan(0);
+      return;
+    }
+    expect(withPipecat(report, report.eager)).toEqual([]);
+    const lazyWithPipecat = withPipecat(report, report.lazy);
     expect(lazyWithPipecat.length).toBeGreaterThan(0);
     // every Pipecat chunk is the target of a dynamic import from some chunk
     const dynamicTargets = new Set(report.chunks.flatMap((c) => c.dynamicImports));
     const reachedDynamically = (file: string): boolean =>
       dynamicTargets.has(file) || report.chunks.some((c) => dynamicTargets.has(c.file) && c.staticImports.includes(file));
-    for (const chunk of lazyWithPipecat) expect(reachedDynamically(chunk.file), basename(chunk.file)).toBe(true);
+    for (const file of lazyWithPipecat) expect(reachedDynamically(file), basename(file)).toBe(true);
   });
 });

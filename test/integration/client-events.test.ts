@@ -47,8 +47,8 @@ describe('ConvaiClient state and events', () => {
     const connected: unknown[] = [];
     client.on('connect', (e) => connected.push(e));
     await client.connect();
-    expect(states).toEqual(['connecting', 'listening']);
-    expect(client.state).toMatchObject({ isConnected: true, isListening: true, isConnecting: false });
+    expect(states).toEqual(['connecting', 'connected']);
+    expect(client.state).toMatchObject({ isConnected: true, isListening: false, isConnecting: false });
     expect(client.transport).toBe('livekit');
     expect(connected).toEqual([{ transport: 'livekit', characterSessionId: expect.any(String) }]);
     expect(sessions[0]!.connectedTo).toEqual({ transport: 'livekit', roomUrl: 'ws://127.0.0.1:9', token: 'tkn' });
@@ -70,7 +70,7 @@ describe('ConvaiClient state and events', () => {
     await client.connect();
     const fake = sessions[0]!;
     const seen: string[] = [];
-    client.on('message', (m) => seen.push(m.type));
+    client.on('inboundMessage', (m) => seen.push(m.type));
     let ready = 0;
     client.on('botReady', () => (ready += 1));
     const speaking: boolean[] = [];
@@ -94,11 +94,12 @@ describe('ConvaiClient state and events', () => {
 
     expect(ready).toBe(1);
     expect(speaking).toEqual([true, false]);
-    expect(transcripts).toEqual(['partial', 'final words']);
-    expect(client.state.agentState).toBe('listening');
+    // as 1.2.0: the live text, then '' once the final text is in the chat log
+    expect(transcripts).toEqual(['partial', '']);
+    expect(client.state.agentState).toBe('connected');
     expect(client.chatMessages.map((m) => [m.type, m.content, m.isFinal])).toEqual([
       ['user', 'hello', true],
-      ['convai', 'You said: hello', true],
+      ['bot-llm-text', 'You said: hello', true],
       ['user-transcription', 'final words', true],
     ]);
     expect(seen).toContain('bot-llm-text');
@@ -110,7 +111,7 @@ describe('ConvaiClient state and events', () => {
     const errors: ConvaiError[] = [];
     client.on('error', (e) => errors.push(e));
     const seen: string[] = [];
-    client.on('message', (m) => seen.push(m.type));
+    client.on('inboundMessage', (m) => seen.push(m.type));
     sessions[0]!.deliver('{not json');
     sessions[0]!.deliver({ type: 'bot-llm-text', data: { nope: 1 } });
     sessions[0]!.deliver({ type: 'bot-ready', data: {} });
@@ -125,10 +126,10 @@ describe('ConvaiClient state and events', () => {
     await client.connect();
     const fake = sessions[0]!;
     expect(fake.micEnabled).toBe(false);
-    expect(client.state.isListening).toBe(false);
+    expect(client.audioControls.isAudioEnabled).toBe(false);
     await client.audioControls.unmuteAudio();
     expect(fake.micEnabled).toBe(true);
-    expect(client.state.isListening).toBe(true);
+    expect(client.audioControls.isAudioEnabled).toBe(true);
     await client.audioControls.toggleAudio();
     expect(fake.micEnabled).toBe(false);
     expect(client.audioControls.isAudioMuted).toBe(true);
@@ -151,10 +152,15 @@ describe('ConvaiClient state and events', () => {
     ]);
   });
 
-  it('refuses to send while disconnected, naming the message', async () => {
+  it('does not send while disconnected: resolves false and emits a typed error naming the message', async () => {
     const client = makeClient();
-    await expect(client.sendUserTextMessage('hi')).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
-    await expect(client.sendUserTextMessage('')).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'text' });
+    const errors: ConvaiError[] = [];
+    client.on('error', (e) => errors.push(e));
+    await expect(client.sendUserTextMessage('hi')).resolves.toBe(false);
+    await expect(client.sendUserTextMessage('')).resolves.toBe(false);
+    expect(errors.map((e) => e.code)).toEqual(['NOT_CONNECTED', 'INVALID_CONFIG']);
+    expect(errors[0]!.message).toContain('user_text_message');
+    expect(errors[1]).toMatchObject({ field: 'text' });
   });
 
   it('reports an unexpected transport loss as disconnect + error', async () => {
@@ -235,7 +241,7 @@ describe('ConvaiClient state and events', () => {
     } finally {
       process.off('uncaughtException', swallow);
     }
-    expect(seen).toContain('listening');
+    expect(seen).toContain('connected');
     expect(seen).toContain('uncaught:listener bug');
   });
 
@@ -255,7 +261,7 @@ describe('WebSocket transport registry', () => {
     const client = makeClient({ transport: 'websocket' });
     const error = await client.connect().catch((e: unknown) => e);
     expect((error as Error).message).toBe(
-      "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/websocket'` before calling connect().",
+      "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/vanilla/websocket'` before calling connect().",
     );
     expect((error as ConvaiError).code).toBe('WEBSOCKET_NOT_REGISTERED');
     expect(backend.connectCount).toEqual({ livekit: 0, websocket: 0, rejected: 0 });

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAutoNegotiator } from '../../src/negotiator/auto-negotiator.js';
 import { ConvaiClient, type ClientInternals } from '../../src/client/convai-client.js';
 import type { ConvaiClientConfig } from '../../src/client/config.js';
 import { setWebSocketFactory } from '../../src/client/websocket-registry.js';
 import { TransportError } from '../../src/errors/transport-error.js';
-import type { NegotiationEvent } from '../../src/negotiator/negotiation-types.js';
+import type { NegotiationEvent } from '../../src/client/negotiation-types.js';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
 import { FakeSession } from '../support/fake-session.js';
 
@@ -52,7 +53,7 @@ const internals: ClientInternals = {
     sessions.push(s);
     return s;
   },
-  negotiation: {
+  autoNegotiator: createAutoNegotiator({
     probe: async () => ({ verdict: 'webrtc', reasons: [] }),
     hasRTCPeerConnection: true,
     loader: async () => {
@@ -63,7 +64,7 @@ const internals: ClientInternals = {
         return s;
       });
     },
-  },
+  }),
 };
 
 function client(extra: Partial<ConvaiClientConfig> = {}): ConvaiClient {

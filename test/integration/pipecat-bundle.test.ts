@@ -49,7 +49,7 @@ describe.each(['websocket.js', 'websocket.cjs'])('dist/%s', (entry) => {
 });
 
 describe('size of the WebSocket chunk', () => {
-  it('stays near RIG.md\'s ~50 KB gzip once minified (daily-js alone would add ~69 KB)', async () => {
+  it('stays near ~50 KB gzip once minified (daily-js alone would add ~69 KB)', async () => {
     const minified = await esbuild.build({
       entryPoints: [join(out, 'websocket.js')],
       bundle: false,

@@ -1,7 +1,7 @@
 import { WebSocket as NodeWebSocket } from 'ws';
 
 /**
- * What Pipecat's client needs in Node (RIG.md): a `window` (client-js reads
+ * What Pipecat's client needs in Node (measured with client-js 1.13): a `window` (client-js reads
  * `window?.navigator`, which throws on an undeclared global) and a global WebSocket
  * (Node 20 has none; `ws` speaks the same API). There is no Web Audio here, so the
  * session runs headless: no capture, no playback, a MICROPHONE_UNAVAILABLE notice.

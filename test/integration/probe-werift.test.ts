@@ -5,7 +5,7 @@ import { WebSocket } from 'ws';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
 import { wsEchoService, type WsEchoService } from '../../examples/backend/ws-echo.js';
 import { probe, type ProbeOptions, type ProbeProgressEvent, type ProbeReport } from '../../probes/index.js';
-import { weriftPeerConnection, type WeriftPeerConnectionClass } from '../../probes/werift-adapter.js';
+import { weriftPeerConnection, type WeriftPeerConnectionClass } from '../../probes/node/werift-adapter.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 
 /** werift behind the adapter, with a count of peer connections opened and not yet closed. */
@@ -187,7 +187,7 @@ describe('probe() in Node with werift against a real coturn', () => {
     expect(report.verdict).toBe('websocket');
     expect(report.reasons).toEqual(expect.arrayContaining(['UDP_BLOCKED', 'STUN_TIMEOUT', 'NO_RELAY_CANDIDATES']));
     expect(report.checks.gathering.data.servers.filter((s) => s.kind !== 'host').map((s) => s.outcome)).toEqual(['timeout', 'timeout']);
-    // werift's own STUN timeout is 5 s (RIG.md): the verdict came from our deadline, not from it
+    // werift's own STUN timeout is 5 s (docs/ARCHITECTURE.md, "werift"): the verdict came from our deadline, not from it
     expect(report.durationMs).toBeLessThan(5_000);
     expect(stats.open).toBe(0);
   });

@@ -1,6 +1,8 @@
 import { ConvaiClient, type ConvaiClientConfig, type InboundMessage } from '../../src/index.js';
 import type { ConnectOptions } from '../../src/client/convai-client.js';
 import { formatReport, probe } from '../../probes/index.js';
+// `transport: 'auto'`, and a forced 'websocket' that loads its chunk on demand
+import '../../src/auto.js';
 import { openPeerConnections, trackInstances, waitForBotText } from '../support/page-instruments.js';
 
 /**
@@ -89,7 +91,7 @@ function serialize(payload: unknown): string {
 
 /** `messagesChange` is left out: it repeats the `message` payloads, whole chat each time. */
 const EVENTS = [
-  'stateChange', 'connect', 'disconnect', 'error', 'message', 'botReady',
+  'stateChange', 'connect', 'disconnect', 'error', 'message', 'inboundMessage', 'conversationStart', 'turnEnd', 'botReady',
   'userTranscriptionChange', 'speakingChange', 'botAudioTrack', 'audioMuteChange', 'negotiation', 'reconnecting',
 ] as const;
 
@@ -104,7 +106,7 @@ function create(config: ConvaiClientConfig): Outcome {
     c.on(name, (payload: unknown) => {
       if (c !== client) return;
       eventLog.push(`${name} ${serialize(payload)}`);
-      if (name === 'message') messages.push(payload as InboundMessage);
+      if (name === 'inboundMessage') messages.push(payload as InboundMessage);
       if (name === 'negotiation') phases.push((payload as { phase: string }).phase);
     });
   }

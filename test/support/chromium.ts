@@ -20,7 +20,7 @@ export interface LaunchedBrowser {
 }
 
 /**
- * Chromium with the flags from RIG.md that keep all traffic on loopback:
+ * Chromium with the flags (docs/ARCHITECTURE.md, "Chromium") that keep all traffic on loopback:
  * no mDNS (WebRtcHideLocalIpsWithMdns), no DNS (host-resolver-rules), no
  * background networking; a fake mic and camera; a throwaway HOME.
  */

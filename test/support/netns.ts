@@ -9,7 +9,7 @@ export type DroppedProtocol = 'udp' | 'tcp';
 export interface NetnsOptions {
   /**
    * Protocols silently dropped on the veth in both directions (an nft `netdev` table: no
-   * ICMP, no EPERM, like a real firewall; RIG.md "Blocking UDP for real"). @default ['udp']
+   * ICMP, no EPERM, like a real firewall; docs/ARCHITECTURE.md, "Blocking UDP for real"). @default ['udp']
    */
   readonly drop?: readonly DroppedProtocol[];
   /**
@@ -25,6 +25,13 @@ export interface NetnsOptions {
    * the kernel drops TCP segments and UDP datagrams alike, so TCP really retransmits. @default 0
    */
   readonly lossPercent?: number;
+  /**
+   * A default route through the veth, so traffic for any other address reaches the guard
+   * (dropped there and counted by `strayPackets()`) instead of failing at once with "network
+   * unreachable", which no counter sees. Off by default: a silent drop makes a DNS lookup wait
+   * for its timeout. @default false
+   */
+  readonly defaultRoute?: boolean;
 }
 
 /** The firewall of a namespace, as `setRules` takes it: anything left out is allowed. */
@@ -40,6 +47,12 @@ export interface Netns {
   readonly chromiumPath: string;
   /** Spawns a command inside the namespace (e.g. a werift probe in a child Node process). */
   spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /**
+   * TCP and UDP packets that something in the namespace tried to send anywhere but loopback or
+   * the /30 (the guard drops them): DNS, telemetry, mDNS... A test can assert it stays 0. Sees
+   * traffic for other hosts only with `defaultRoute` (without a route it fails before the guard).
+   */
+  strayPackets(): number;
   /** Replaces the drop/reject rules (the guard rule stays), so one namespace can serve many conditions. */
   setRules(rules: NetnsRules): void;
   close(): Promise<void>;
@@ -100,6 +113,7 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
     run(['ip', '-n', name, 'addr', 'add', `${nsIp}/30`, 'dev', nsDev]);
     run(['ip', '-n', name, 'link', 'set', nsDev, 'up']);
     run(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
+    if (options.defaultRoute) run(['ip', '-n', name, 'route', 'add', 'default', 'via', rootIp]);
     const setRules = (rules: NetnsRules): void => {
       const ports = (rules.dropTcpPorts ?? []).map((p) => {
         if (!Number.isInteger(p) || p < 1 || p > 65_535) throw new Error(`dropTcpPorts: ${p} is not a port`);
@@ -130,8 +144,10 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
     execFileSync('ip', ['netns', 'exec', name, 'nft', '-f', '-'], {
       input:
         'table inet guard {\n' +
+        '  counter stray {}\n' +
         '  chain out { type filter hook output priority 0; policy drop;\n' +
-        `    oifname "lo" accept; ip daddr ${subnet} accept; }\n` +
+        // the kernel's own IPv6 neighbour discovery is dropped too, but only TCP/UDP is counted
+        `    oifname "lo" accept; ip daddr ${subnet} accept; meta l4proto { tcp, udp } counter name "stray" drop; }\n` +
         '}\n',
       stdio: ['pipe', 'ignore', 'pipe'],
     });
@@ -145,6 +161,10 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
       chromiumPath,
       spawn: (command, args, spawnOptions = {}) => spawn('ip', ['netns', 'exec', name, command, ...args], spawnOptions),
       setRules,
+      strayPackets: () => {
+        const out = execFileSync('ip', ['netns', 'exec', name, 'nft', 'list', 'counter', 'inet', 'guard', 'stray']).toString();
+        return Number(/packets (\d+)/.exec(out)?.[1] ?? NaN);
+      },
       close: async () => {
         teardown();
         live.delete(teardown);

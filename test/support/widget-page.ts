@@ -45,7 +45,7 @@ export async function openWidgetPage(browser: LaunchedBrowser, url: string, debu
       await box.press('Enter');
       try {
         await widget
-          .locator('.cvw-msg[data-type=convai][data-final=true]', { hasText: expected })
+          .locator('.cvw-msg[data-type=bot-llm-text][data-final=true]', { hasText: expected })
           .waitFor({ timeout: 10_000 });
       } catch (error) {
         // say what the widget showed instead, so a failure can be diagnosed from the log

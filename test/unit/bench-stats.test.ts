@@ -87,9 +87,10 @@ describe('bench report', () => {
       pipecatMarkersInEager: ['rtvi-ai'],
       pipecatDefaultGzip: 118 * 1024,
       vanillaChunks: [],
+      entries: [{ entry: 'convai-transport/auto' as const, gzipBytes: 16 * 1024 }],
       breakdown: { gzipBytes: 0, folders: [], files: [] },
     };
     const byVariant = Object.fromEntries(rows({ ...base, bundle }).map((r) => [r.variant, r.status]));
-    expect(byVariant).toMatchObject({ 'core entry, own code': 'met', 'WebSocket lazy chunk': 'met', 'Pipecat bytes at start': 'missed' });
+    expect(byVariant).toMatchObject({ 'entry convai-transport/auto, own code, all exports': '', 'core entry, own code': 'met', 'WebSocket lazy chunk': 'met', 'Pipecat bytes at start': 'missed' });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_DEFAULTS, resolveConfig, validateIceServers } from '../../src/client/config.js';
+import { CLIENT_DEFAULTS, resolveConfig } from '../../src/client/config.js';
+import { validateIceServers } from '../../src/util/fields.js';
 import { ConfigError, isConfigError } from '../../src/errors/config-error.js';
 
 const base = { apiKey: 'key-1234567890', characterId: 'char-1' };

@@ -141,7 +141,7 @@ describe('ConvaiClient fed hostile payloads', () => {
           await client.connect();
           const received: unknown[] = [];
           const errors: ConvaiError[] = [];
-          client.on('message', (m) => received.push(m));
+          client.on('inboundMessage', (m) => received.push(m));
           client.on('error', (e) => errors.push(e));
           const expected: unknown[] = [];
           let bad = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REASON_LABELS, describeProgress, describeTransport, reasonLabel } from '../../src/widget/transport-text.js';
-import type { NegotiationResult } from '../../src/negotiator/negotiation-types.js';
+import type { NegotiationResult } from '../../src/client/negotiation-types.js';
 import { REASON_TEXT } from '../../probes/format-report.js';
 
 const result = (over: Partial<NegotiationResult>): NegotiationResult => ({

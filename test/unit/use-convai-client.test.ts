@@ -71,7 +71,7 @@ describe('useConvaiClient', () => {
     expect(sessions).toHaveLength(1);
     expect(sessions[0]!.disconnects).toBe(0);
     expect(seen[0]!.state.isConnected).toBe(true);
-    expect(container.textContent).toBe('listening');
+    expect(container.textContent).toBe('connected');
   });
 
   it('disconnects on a real unmount (after the StrictMode remount window)', async () => {

@@ -3,7 +3,7 @@ import { ConvaiClient } from '../../src/client/convai-client.js';
 import { setWebSocketFactory } from '../../src/client/websocket-registry.js';
 
 const SEED_ERROR =
-  "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/websocket'` before calling connect().";
+  "[ConvaiClient] WebSocket transport is not registered.\nAdd `import 'convai-transport/vanilla/websocket'` before calling connect().";
 
 afterEach(() => setWebSocketFactory(undefined));
 

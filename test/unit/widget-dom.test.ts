@@ -62,7 +62,7 @@ describe('createConvaiWidget', () => {
     await expect.poll(() => client.state.isConnected).toBe(true);
     expect(q('[data-testid=transport]').textContent).toBe('WebRTC: chosen by the app');
     expect(q('.cvw-connect').textContent).toBe('Disconnect');
-    expect(q('[role=status]').textContent).toBe('Listening');
+    expect(q('[role=status]').textContent).toBe('Connected');
 
     const input = q<HTMLInputElement>('input');
     expect(input.disabled).toBe(false);
@@ -77,13 +77,13 @@ describe('createConvaiWidget', () => {
     session.deliver({ type: 'bot-llm-text', data: { text: 'You said: ' } });
     const log = q('[role=log]');
     expect(log.getAttribute('aria-busy')).toBe('true');
-    expect(q('.cvw-msg[data-type=convai]').getAttribute('data-final')).toBe('false');
+    expect(q('.cvw-msg[data-type=bot-llm-text]').getAttribute('data-final')).toBe('false');
     session.deliver({ type: 'bot-llm-text', data: { text: '<img src=x onerror=alert(1)>' } });
     session.deliver({ type: 'bot-llm-stopped', data: {} });
     const items = [...log.querySelectorAll('.cvw-msg')].map((li) => [li.getAttribute('data-type'), li.querySelector('.cvw-text')!.textContent]);
     expect(items).toEqual([
       ['user', 'hi there'],
-      ['convai', 'You said: <img src=x onerror=alert(1)>'],
+      ['bot-llm-text', 'You said: <img src=x onerror=alert(1)>'],
     ]);
     // bot text is text, never markup
     expect(log.querySelector('img')).toBeNull();

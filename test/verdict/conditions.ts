@@ -152,7 +152,7 @@ export const CONDITIONS: readonly VerdictCondition[] = [
 ];
 
 /** The conditions `npm test` runs (test/e2e/verdict-matrix.test.ts); the bench runs all. */
-export const SMALL_SET: readonly string[] = ['healthy', 'udp-dropped-tcp', 'udp-dropped-no-tcp', 'turn-wrong-credentials', 'loss-30'];
+export const SMALL_SET: readonly string[] = ['healthy', 'udp-dropped-tcp', 'udp-dropped-no-tcp', 'turn-wrong-credentials', 'loss-5'];
 
 export function conditionsById(ids: readonly string[] | undefined): VerdictCondition[] {
   if (!ids) return [...CONDITIONS];

@@ -1,4 +1,5 @@
-import { connectConvai, type ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../src/index.js';
+import { connectConvai } from '../../src/auto.js';
+import { type ConvaiClient, type ConvaiClientConfig, type InboundMessage, type NegotiationEvent } from '../../src/index.js';
 
 /**
  * The verdict matrix's page: one `connectConvai` run (forced or auto) with every
@@ -43,7 +44,7 @@ async function run(config: ConvaiClientConfig, transport: 'auto' | 'livekit' | '
   try {
     const { client: c, result } = await connectConvai(config, { transport, onProgress });
     client = c;
-    c.on('message', (m) => messages.push(m));
+    c.on('inboundMessage', (m) => messages.push(m));
     const ms = verdictMs();
     return {
       ok: true,

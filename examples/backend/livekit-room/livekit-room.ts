@@ -8,6 +8,7 @@ import { checkToken, issueToken, TokenVerifier } from './token.js';
 import { decodeJoinRequest, type IceServerConfig } from './signal-codec.js';
 import { SignalSession, type SessionStats } from './signal-session.js';
 import type { RoomFaults } from './room-faults.js';
+import { ownStunServer } from '../../../probes/node/werift-stun.js';
 
 export interface LiveKitRoomOptions {
   /** `iss` of the tokens this room issues and accepts. */
@@ -20,9 +21,10 @@ export interface LiveKitRoomOptions {
    */
   readonly iceServers: readonly IceServerConfig[];
   /**
-   * ICE servers of the server's own werift peer. Empty by default: the client
-   * relays to our loopback host candidate.
-   * @default []
+   * ICE servers of the server's own werift peer. The client relays to our loopback host
+   * candidate, so it needs only a STUN server, and one it must have: werift otherwise
+   * queries a public one (see `probes/node/werift-stun.ts`).
+   * @default the first TURN server's host and port, as STUN
    */
   readonly peerIceServers?: readonly IceServerConfig[];
   /** Client addresses accepted besides loopback (a test namespace's root side). @default [] */
@@ -150,7 +152,7 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
     }
     if (joinRequest.value.reconnect) {
       // Resuming needs server state a one-shot room does not keep. A resume accepts only
-      // `reconnect` or `leave{action: RECONNECT}` as its first reply (RIG.md); the latter
+      // `reconnect` or `leave{action: RECONNECT}` as its first reply (docs/ARCHITECTURE.md, "LiveKit signalling"); the latter
       // makes livekit-client rejoin in full at once, instead of retrying the resume for
       // its whole reconnect policy (~45 s) as a refused upgrade would.
       counters.resumesRedirected += 1;
@@ -182,7 +184,7 @@ export function createLiveKitRoom(options: LiveKitRoomOptions): LiveKitRoomServi
         participant: { sid: `PA_${randomUUID().replace(/-/g, '').slice(0, 12)}`, identity: checked.identity },
         bot: { sid: `PA_bot_${roomSid.slice(3)}`, identity: botIdentity },
         iceServers: options.iceServers,
-        peerIceServers: options.peerIceServers ?? [],
+        peerIceServers: options.peerIceServers ?? [ownStunServer(options.iceServers)],
         extraPeerAddresses: options.extraPeerAddresses ?? [],
         pingInterval: options.pingInterval ?? 5,
         pingTimeout: options.pingTimeout ?? 15,

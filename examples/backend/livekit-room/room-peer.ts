@@ -29,7 +29,7 @@ export function sanitizeAnswerSdp(sdp: string): string {
 export interface RoomPeerOptions {
   /**
    * ICE servers of the server's own peer. Always set: werift's default is a
-   * public STUN server (RIG.md). The client relays through coturn to our
+   * public STUN server (docs/ARCHITECTURE.md, "werift"). The client relays through coturn to our
    * loopback host candidate, so the server needs none.
    * @default []
    */
@@ -68,7 +68,7 @@ export interface PeerAnswer {
 
 /**
  * The server side of the client's single peer connection: a werift peer that
- * answers every publisher offer, bound to loopback per RIG.md's werift pitfalls,
+ * answers every publisher offer, bound to loopback (docs/ARCHITECTURE.md, "werift"),
  * reading the client's data channels and counting the RTP of its mic.
  */
 export class RoomPeer {
@@ -109,15 +109,22 @@ export class RoomPeer {
     // when the client adds an m-section for its mic, werift would take over the idle
     // recvonly section mid=0 for it and then fail to answer mid=0. Pinning every
     // remote section keeps one transceiver per client m-section.
-    this.pc.onRemoteTransceiverAdded.subscribe((transceiver) => {
-      transceiver.usedForSender = true;
-    });
-    this.pc.onTrack.subscribe((track) => {
-      if (track.kind !== 'audio') return;
+    // Firefox offers every m-section after the first as bundle-only (port 0, RFC 8843 section
+    // 6), and werift 0.24.4 fires the peer's onTrack only for a non-zero port: the transceiver's
+    // own onTrack still fires, so the mic is counted from either, once.
+    const counted = new WeakSet<MediaStreamTrack>();
+    const countMic = (track: MediaStreamTrack): void => {
+      if (track.kind !== 'audio' || counted.has(track)) return;
+      counted.add(track);
       track.onReceiveRtp.subscribe(() => {
         this.micPackets += 1;
       });
+    };
+    this.pc.onRemoteTransceiverAdded.subscribe((transceiver) => {
+      transceiver.usedForSender = true;
+      transceiver.onTrack.subscribe((track) => countMic(track));
     });
+    this.pc.onTrack.subscribe(countMic);
   }
 
   private acceptsRemote(address: string | undefined): boolean {

@@ -18,7 +18,7 @@ export interface PcmMediaManagerOptions {
 }
 
 /**
- * Pipecat's media seam, rewritten (RIG.md lists WavMediaManager's faults: it hangs or
+ * Pipecat's media seam, rewritten (docs/ARCHITECTURE.md, "Pipecat", lists WavMediaManager's faults: it hangs or
  * leaks when the mic is denied, records every sample forever, never closes its
  * AudioContexts, drops all bot audio after a barge-in, ignores the bot's sample rate).
  * It extends WavMediaManager only because the abstract base is not exported, and
@@ -31,6 +31,7 @@ export class PcmMediaManager extends WavMediaManager {
   private capture: AudioCapture | undefined;
   private player: AudioPlayer | undefined;
   private generation = 0;
+  private deviceId: string | undefined;
 
   constructor(options: PcmMediaManagerOptions) {
     super(options.chunkSamples ?? 256, options.sampleRate ?? 16_000);
@@ -66,12 +67,17 @@ export class PcmMediaManager extends WavMediaManager {
       this.opts.onMicError(new Error('this platform has no getUserMedia/AudioContext'));
       return;
     }
+    await this.openCapture(generation);
+  }
+
+  private async openCapture(generation: number): Promise<void> {
     try {
       const capture = await AudioCapture.open(
         {
           sampleRate: this.sampleRate,
           chunkSamples: this.opts.chunkSamples ?? 256,
           ...(this.opts.workletUrl ? { workletUrl: this.opts.workletUrl } : {}),
+          ...(this.deviceId ? { deviceId: this.deviceId } : {}),
         },
         (chunk) => {
           if (this.micOn) this._userAudioCallback?.(chunk);
@@ -141,7 +147,15 @@ export class PcmMediaManager extends WavMediaManager {
   override async getAllSpeakers(): Promise<MediaDeviceInfo[]> {
     return [];
   }
-  override async updateMic(): Promise<void> {}
+  /** Reopens the capture on this device (`audioControls.setAudioDevice`); later connects use it too. */
+  override async updateMic(micId: string): Promise<void> {
+    this.deviceId = micId;
+    const old = this.capture;
+    if (!old) return;
+    this.capture = undefined;
+    await old.close();
+    await this.openCapture(this.generation);
+  }
   override updateCam(): void {}
   override updateSpeaker(): void {}
   override get selectedMic(): MediaDeviceInfo | Record<string, never> {

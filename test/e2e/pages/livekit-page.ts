@@ -9,6 +9,26 @@ import { trackInstances } from '../../support/page-instruments.js';
 
 const created = trackInstances('RTCPeerConnection');
 
+const micTracks: MediaStreamTrack[] = [];
+const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await nativeGetUserMedia(constraints);
+  micTracks.push(...stream.getAudioTracks());
+  return stream;
+};
+
+/** Switches to another fake microphone through `audioControls`, as a device picker would. */
+async function switchMic(): Promise<{ inputs: number; chosen: string; capturing: string | undefined }> {
+  const audio = client!.audioControls;
+  const inputs = await audio.getAudioDevices();
+  const current = micTracks.find((t) => t.readyState === 'live')?.getSettings().deviceId;
+  const other = inputs.find((d) => d.deviceId && d.deviceId !== current && d.deviceId !== 'default' && d.deviceId !== 'communications');
+  if (!other) return { inputs: inputs.length, chosen: '', capturing: current };
+  await audio.setAudioDevice(other.deviceId);
+  const live = micTracks.filter((t) => t.readyState === 'live');
+  return { inputs: inputs.length, chosen: other.deviceId, capturing: live.at(-1)?.getSettings().deviceId };
+}
+
 export interface ConnectResult {
   readonly ok: boolean;
   readonly code?: string;
@@ -41,7 +61,7 @@ function meter(track: MediaStreamTrack): void {
 
 async function connect(config: ConvaiClientConfig): Promise<ConnectResult> {
   client = new ConvaiClient(config);
-  client.on('message', (m) => messages.push(m));
+  client.on('inboundMessage', (m) => messages.push(m));
   client.on('botAudioTrack', (t) => {
     botTracks.push(t.kind);
     meter(t);
@@ -98,8 +118,23 @@ async function selectedPairs(): Promise<{ local: string; remote: string; relayPr
   return out;
 }
 
+/** Opus packets the page's open connections have sent (outbound-rtp audio), from getStats(). */
+async function audioPacketsSent(): Promise<number> {
+  let sent = 0;
+  for (const pc of created) {
+    if (pc.signalingState === 'closed') continue;
+    const stats = await pc.getStats();
+    stats.forEach((s: Record<string, unknown>) => {
+      if (s['type'] === 'outbound-rtp' && s['kind'] === 'audio') sent += Number(s['packetsSent'] ?? 0);
+    });
+  }
+  return sent;
+}
+
 const api = {
   connect,
+  audioPacketsSent,
+  switchMic,
   waitForMessage,
   selectedPairs,
   messageCount: () => messages.length,

@@ -121,8 +121,21 @@ function leftovers(): Leftovers {
   };
 }
 
+/** Switches to another fake microphone through `audioControls`, as a device picker would. */
+async function switchMic(): Promise<{ inputs: number; chosen: string; capturing: string | undefined; live: number }> {
+  const audio = client!.audioControls;
+  const inputs = await audio.getAudioDevices();
+  const current = micTracks.find((t) => t.readyState === 'live')?.getSettings().deviceId;
+  const other = inputs.find((d) => d.deviceId && d.deviceId !== current && d.deviceId !== 'default' && d.deviceId !== 'communications');
+  if (!other) return { inputs: inputs.length, chosen: '', capturing: current, live: 0 };
+  await audio.setAudioDevice(other.deviceId);
+  const live = micTracks.filter((t) => t.readyState === 'live');
+  return { inputs: inputs.length, chosen: other.deviceId, capturing: live[0]?.getSettings().deviceId, live: live.length };
+}
+
 const api = {
   connect,
+  switchMic,
   send,
   waitForChat,
   leftovers,

@@ -1,6 +1,7 @@
-import { parseIceUrl } from './ice-url.js';
-import type { ProbePeerConnection, ProbePeerConnectionConstructor } from './peer.js';
-import { checkTurnAuth } from './turn-auth-node.js';
+import { parseIceUrl } from '../ice-url.js';
+import type { ProbePeerConnection, ProbePeerConnectionConstructor } from '../peer.js';
+import { checkTurnAuth } from './turn-auth.js';
+import { withOwnStun } from './werift-stun.js';
 
 export interface WeriftAdapterOptions {
   /**
@@ -23,7 +24,7 @@ interface WeriftConfig {
 export type WeriftPeerConnectionClass = new (config: WeriftConfig) => object;
 
 /**
- * werift gives up on a TURN 401 silently (no `icecandidateerror`, RIG.md-style measurement:
+ * werift gives up on a TURN 401 silently (no `icecandidateerror`, measured here:
  * it just retries until its own timeout). For a peer connection with exactly one TURN/UDP or
  * TURN/TCP URL (what the probe's gatherers use) this runs a tiny Allocate exchange beside it and
  * fires the 401 the way a browser would.
@@ -63,7 +64,7 @@ function watchTurnAuth(pc: ProbePeerConnection, servers: readonly RTCIceServer[]
 
 /**
  * Wraps werift's RTCPeerConnection so the probe can use it like the browser's. werift's
- * default `iceServers` is a public Google STUN server (RIG.md): the wrapper refuses to run
+ * default `iceServers` is a public Google STUN server (docs/ARCHITECTURE.md, "werift"): the wrapper refuses to run
  * without an explicit list. IPv6 and ICE-TCP host candidates are off: the probe tests servers,
  * not local interfaces.
  */
@@ -75,7 +76,7 @@ export function weriftPeerConnection(
   function Adapter(config: { iceServers: RTCIceServer[]; iceTransportPolicy: 'relay' | 'all' }): ProbePeerConnection {
     if (!Array.isArray(config?.iceServers)) throw new TypeError('iceServers must be given explicitly');
     const pc = new Werift({
-      iceServers: config.iceServers,
+      iceServers: withOwnStun(config.iceServers, config.iceTransportPolicy ?? 'all'),
       iceTransportPolicy: config.iceTransportPolicy ?? 'all',
       iceUseIpv6: false,
       iceUseTcp: false,

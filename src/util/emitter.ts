@@ -21,14 +21,6 @@ export class TypedEmitter<Events extends object> {
     return () => this.off(event, listener);
   }
 
-  once<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void {
-    const off = this.on(event, (payload) => {
-      off();
-      listener(payload);
-    });
-    return off;
-  }
-
   off<E extends keyof Events>(event: E, listener: Listener<Events[E]>): void {
     this.listeners.get(event)?.delete(listener as Listener<never>);
   }
@@ -43,13 +35,5 @@ export class TypedEmitter<Events extends object> {
         this.onListenerError(error);
       }
     }
-  }
-
-  listenerCount(event: keyof Events): number {
-    return this.listeners.get(event)?.size ?? 0;
-  }
-
-  removeAllListeners(): void {
-    this.listeners.clear();
   }
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { isConfigError } from '../src/errors/config-error.js';
-import { formatReport } from './format-report.js';
-import { probe } from './probe.js';
-import type { ProbeProgressEvent } from './types.js';
+import { isConfigError } from '../../src/errors/config-error.js';
+import { redact } from '../../src/util/redact.js';
+import { formatReport } from '../format-report.js';
+import { parseIceServerSpec } from '../ice-server-spec.js';
+import { hasTurnServer, policyFor, STUN_ONLY_NOTE } from '../policy.js';
+import { probe } from '../probe.js';
+import type { ProbeProgressEvent, ProbeReport } from '../types.js';
 import { weriftPeerConnection, type WeriftPeerConnectionClass } from './werift-adapter.js';
 
 const USAGE = `Usage: convai-transport probe --ice-server URL[,USERNAME,CREDENTIAL]... [options]
@@ -11,19 +14,25 @@ const USAGE = `Usage: convai-transport probe --ice-server URL[,USERNAME,CREDENTI
 Checks whether WebRTC (through your STUN/TURN servers) or a WebSocket works from this machine.
 
 Options:
-  --ice-server URL[,USER,CRED]  A STUN/TURN URL, repeatable. The credential may also come from
-                                the environment: CONVAI_TURN_CREDENTIAL (keeps it out of \`ps\`).
+  --ice-server URL[,USER,CRED]  A STUN/TURN URL, repeatable. Only the first two commas split:
+                                the credential is everything after the second, commas included.
+                                Quote the whole argument ('turn:h:3478,user,pa$s,word') so the
+                                shell keeps it as is. The credential may also come from the
+                                environment: CONVAI_TURN_CREDENTIAL (keeps it out of \`ps\`).
   --ws-url URL                  Also check this WebSocket answers a text message.
   --deadline MS                 Upper bound for the probe (default 3000).
-  --policy relay|all            ICE transport policy of the session (default relay).
+  --policy relay|all            ICE transport policy to test. Default: relay when a TURN server
+                                is given (as a Convai session connects), all with STUN only (a
+                                STUN-only probe shows that UDP gets out, not that a relay works).
   --bind ADDRESS                Gather host candidates on this IPv4 address only.
   --quick                       Stop at the first usable path (default: test every server).
   --no-connectivity             Skip the relay connectivity check.
   --json                        Print the report as JSON (progress still goes to stderr).
-Exit code: 0 when WebRTC or the WebSocket works, 1 when nothing does, 2 on bad input.`;
+Exit code: 0 when something was shown to work (a WebRTC path, or the WebSocket answered),
+1 when nothing was, 2 on bad input.`;
 
 function parseServer(value: string, index: number): RTCIceServer {
-  const [urls = '', username, credential] = value.split(',');
+  const { urls, username, credential } = parseIceServerSpec(value);
   const cred = credential ?? (username !== undefined ? process.env['CONVAI_TURN_CREDENTIAL'] : undefined);
   if (username !== undefined && cred === undefined) {
     throw new Error(`--ice-server #${index + 1}: a username was given without a credential (add ,CREDENTIAL or set CONVAI_TURN_CREDENTIAL).`);
@@ -47,6 +56,21 @@ async function loadWerift(): Promise<WeriftPeerConnectionClass> {
   } catch {
     throw new Error('The probe CLI needs werift (a WebRTC stack for Node): npm i werift');
   }
+}
+
+/** 0 only when the report shows something working: a WebRTC path, or a WebSocket that answered. */
+export function exitCode(report: ProbeReport): 0 | 1 {
+  if (report.verdict === 'webrtc' || report.verdict === 'webrtc-relay-tcp') return 0;
+  return report.checks.websocket?.data.outcome === 'answered' ? 0 : 1;
+}
+
+/** Every credential the command line or the environment gave: never printed, whatever the error. */
+function knownSecrets(argv: readonly string[]): string[] {
+  const secrets = argv.flatMap((arg, i) => {
+    const value = arg.startsWith('--ice-server=') ? arg.slice('--ice-server='.length) : argv[i - 1] === '--ice-server' ? arg : undefined;
+    return value === undefined ? [] : [parseIceServerSpec(value).credential];
+  });
+  return [...secrets, process.env['CONVAI_TURN_CREDENTIAL']].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 async function loadWebSocket(): Promise<typeof WebSocket | undefined> {
@@ -88,13 +112,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
+  const secrets = knownSecrets(argv);
   try {
     const iceServers = (values['ice-server'] ?? []).map(parseServer);
     const deadline = values.deadline === undefined ? undefined : Number(values.deadline);
     const Werift = await loadWerift();
+    const stunOnly = iceServers.length > 0 && !hasTurnServer(iceServers);
     const report = await probe({
       iceServers,
-      ...(values.policy === undefined ? {} : { iceTransportPolicy: values.policy as 'relay' }),
+      // an explicit --policy is passed through as given (the probe validates it)
+      iceTransportPolicy: (values.policy ?? policyFor(iceServers)) as 'relay' | 'all',
       ...(deadline === undefined ? {} : { deadlineMs: deadline }),
       ...(values['ws-url'] === undefined ? {} : { wsUrl: values['ws-url'] }),
       connectivityCheck: !values['no-connectivity'],
@@ -107,11 +134,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (line) process.stderr.write(`${line}\n`);
       },
     } as Parameters<typeof probe>[0]);
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
-    return report.verdict === 'none' ? 1 : 0;
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (stunOnly) process.stderr.write(`${STUN_ONLY_NOTE}\n`);
+    } else {
+      process.stdout.write(`${formatReport(report)}\n${stunOnly ? `\n${STUN_ONLY_NOTE}\n` : ''}`);
+    }
+    return exitCode(report);
   } catch (error) {
     const field = isConfigError(error) ? ` (field ${error.field})` : '';
-    process.stderr.write(`error${field}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error${field}: ${redact(error instanceof Error ? error.message : String(error), secrets)}\n`);
     return 2;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,0 +1,80 @@
+import type { AutoNegotiator, NegotiationHost } from '../client/auto-registry.js';
+import type { NegotiationResult } from '../client/negotiation-types.js';
+import { getWebSocketFactory } from '../client/websocket-registry.js';
+import { elapsed, now } from '../util/clock.js';
+import { probeForNegotiation, type ProbeFunction } from './evidence.js';
+import { loadWebSocketTransport, type WebSocketModuleLoader } from './load-websocket.js';
+import { negotiate } from './negotiate.js';
+import { upgradeInBackground, watchNetwork } from './upgrade.js';
+import { handOffSession, shouldHandOff } from './session-handoff.js';
+
+export interface AutoNegotiatorOptions {
+  /** Imports the WebSocket module (the `auto` entry passes its lazy `import()`). */
+  readonly loader: WebSocketModuleLoader;
+  /** @internal test seams */
+  readonly probe?: ProbeFunction;
+  readonly hasRTCPeerConnection?: boolean;
+}
+
+/** What `convai-transport/auto` registers with the client. */
+export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegotiator {
+  const ensureWebSocket = (host: NegotiationHost) => async (signal: AbortSignal, onLoad: () => void): Promise<number | undefined> => {
+    if (getWebSocketFactory()) return undefined;
+    onLoad();
+    const started = now();
+    await loadWebSocketTransport({ loader: options.loader, signal, retries: host.config.negotiation.chunkRetries });
+    return elapsed(started);
+  };
+  /**
+   * A WebSocket session of an `'auto'` connect that WebRTC could serve better re-checks
+   * WebRTC, bounded, when the browser reports a network change.
+   */
+  const watch = (host: NegotiationHost, result: NegotiationResult): NegotiationResult => {
+    const settings = host.config.negotiation;
+    if (result.transport !== 'websocket' || !settings.upgrade || result.reasons.includes('NO_RTCPEERCONNECTION')) return result;
+    let running: Promise<boolean> | undefined;
+    watchNetwork(host.lifetime, () => {
+      if (running || host.currentTransport() !== 'websocket') return;
+      running = upgradeInBackground(host, { windowMs: settings.upgradeWindowMs }).finally(() => {
+        running = undefined;
+      });
+    });
+    return result;
+  };
+  return {
+    connect: async (host, preference, signal) =>
+      preference === 'websocket'
+        ? connectWebSocket(host, signal, ensureWebSocket(host))
+        : watch(
+            host,
+            await negotiate(host, {
+              signal,
+              probe: options.probe ?? probeForNegotiation,
+              ensureWebSocket: ensureWebSocket(host),
+              ...(options.hasRTCPeerConnection !== undefined ? { hasRTCPeerConnection: options.hasRTCPeerConnection } : {}),
+            }),
+          ),
+    shouldHandOff,
+    handOff: async (host, request) => watch(host, await handOffSession(host, request, ensureWebSocket(host))),
+  };
+}
+
+/** A forced `'websocket'` with the transport not yet loaded: load it, then connect. */
+async function connectWebSocket(
+  host: NegotiationHost,
+  signal: AbortSignal,
+  ensure: (signal: AbortSignal, onLoad: () => void) => Promise<number | undefined>,
+): Promise<NegotiationResult> {
+  const started = now();
+  const loadMs = await ensure(signal, () => host.emit({ phase: 'loading-fallback' }));
+  host.emit({ phase: 'connecting', transport: 'websocket' });
+  const t = now();
+  await host.connectTransport('websocket', { signal });
+  return {
+    transport: 'websocket',
+    preference: 'websocket',
+    reasons: ['FORCED'],
+    fromCache: false,
+    timings: { ...(loadMs !== undefined ? { loadMs } : {}), connectMs: elapsed(t), totalMs: elapsed(started) },
+  };
+}
