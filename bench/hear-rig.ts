@@ -136,7 +136,7 @@ export class HearRig {
         ...(route ? { route } : {}),
       });
       if (!connected.ok) return { ok: false, error: `connect failed: ${connected.code ?? ''} ${connected.message ?? ''}`.trim() };
-      const meterError = await page.evaluate(() => window.hearPage.meterReady(5_000));
+      const meterError = await page.evaluate(() => window.hearPage.meterReady(15_000));
       if (meterError) return { ok: false, error: meterError };
       // let the session settle (LiveKit publishes the mic right after connect)
       await page.waitForTimeout(500);

@@ -161,7 +161,7 @@ export const HEAR_METHOD = `### Method: what the user hears
   the default 3 rounds (the figures above: \`--hear-rounds 6\`). The rig is the verdict matrix's: Chromium inside a network namespace, coturn, the backend
   (\`/connect\`, the LiveKit room's werift peer, the Pipecat bot) on the namespace's root side. Forced LiveKit
   (relay-only through coturn, as Convai) and forced WebSocket, alternating first and second per round, each in a
-  fresh page; per session one user message, answered by a 10 s 440 Hz tone (peak 0.25): Opus over RTP on
+  fresh page; per session, once the bot said \`bot-ready\` and its track plays, one user message, answered by a 10 s 440 Hz tone (peak 0.25): Opus over RTP on
   LiveKit, PCM16 at 24 kHz in Pipecat frames on WebSocket. Both bots pace their audio in real time (20 ms frames on
   a clock), as Pipecat's output transport and a LiveKit agent do; a burst would let the socket buffer hide the network.
 - LiveKit is offered TURN/UDP only, so its figures are RTP over UDP (the path column shows the selected candidate).

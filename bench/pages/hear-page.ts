@@ -89,6 +89,7 @@ async function startMeter(track: MediaStreamTrack): Promise<void> {
 }
 
 let client: ConvaiClient | undefined;
+let botReady = false;
 /** Why a run heard nothing: how many bot tracks came, and whether the session reconnected. */
 const trail: string[] = [];
 const botEvents: { type: string; at: number }[] = [];
@@ -104,6 +105,9 @@ async function connect(input: HearConnect): Promise<{ ok: boolean; code?: string
   const c = new ConvaiClient(input.config);
   client = c;
   c.on('inboundMessage', (m) => botEvents.push({ type: m.type, at: performance.now() }));
+  c.on('botReady', () => {
+    botReady = true;
+  });
   c.on('reconnecting', (r) => trail.push(`reconnecting (${r.reason}) at ${Math.round(performance.now())}`));
   c.on('botAudioTrack', (track) => {
     trail.push(`bot track ${track.readyState} at ${Math.round(performance.now())}`);
@@ -120,15 +124,19 @@ async function connect(input: HearConnect): Promise<{ ok: boolean; code?: string
   }
 }
 
-/** Resolves once the meter reads the bot track in a running context (LiveKit subscribes after connect). */
+/**
+ * Resolves once the bot said it is ready (on LiveKit `connect()` resolves when the peer connection
+ * is up, and `bot-ready` comes over the data channel after it: a message sent before may wait for the
+ * channel to open) and the meter reads the bot track in a running context.
+ */
 async function meterReady(timeoutMs: number): Promise<string | undefined> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (meterError) return meterError;
-    if (meter?.context.state === 'running') return undefined;
+    if (botReady && meter?.context.state === 'running') return undefined;
     await new Promise((r) => setTimeout(r, 20));
   }
-  return 'no bot audio track within the timeout';
+  return botReady ? 'no bot audio track within the timeout' : 'no bot-ready within the timeout';
 }
 
 export interface HearSample {
