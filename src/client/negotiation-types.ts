@@ -28,6 +28,8 @@ export type NegotiationReason =
   | 'CACHED_VERDICT'
   | 'LIVEKIT_CONNECT_FAILED'
   | 'LIVEKIT_CONNECTION_LOST'
+  /** A WebSocket session stopped getting data through; the conversation moved to WebRTC. */
+  | 'WEBSOCKET_CONNECTION_LOST'
   /** No evidence either way before the deadline: WebSocket for now, WebRTC still tried. */
   | 'WEBRTC_TIMEOUT'
   /** A provisional WebSocket session moved to WebRTC once it connected. */
@@ -93,8 +95,8 @@ export interface NegotiationResult {
 
 /** What `negotiation.handoffOnLoss` did (`negotiation.handoffOnLoss`). */
 export interface HandoffInfo {
-  readonly from: 'livekit';
-  readonly to: 'websocket';
+  readonly from: TransportKind;
+  readonly to: TransportKind;
   /** Why the LiveKit session ended (its `disconnected` reason). */
   readonly reason: string;
   /** The conversation that continues; the WebSocket `/connect` asked to resume it. */
@@ -116,8 +118,8 @@ export type NegotiationEvent =
   /** A LiveKit session was lost mid-conversation; the conversation moves to WebSocket. */
   | {
       readonly phase: 'handoff';
-      readonly from: 'livekit';
-      readonly to: 'websocket';
+      readonly from: TransportKind;
+      readonly to: TransportKind;
       readonly reason: string;
       readonly characterSessionId: string | undefined;
     }
