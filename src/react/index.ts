@@ -9,3 +9,5 @@ export { ConvaiWidget } from './convai-widget.js';
 export type { ConvaiWidgetProps } from './convai-widget.js';
 export { describeTransport, reasonLabel, REASON_LABELS } from '../widget/transport-text.js';
 export type { TransportDescription } from '../widget/transport-text.js';
+export { ConvaiDiagnostics } from './convai-diagnostics.js';
+export type { ConvaiDiagnosticsProps } from './convai-diagnostics.js';
