@@ -17,6 +17,8 @@ export interface SharedSettings {
 function cleanIceUrl(url: string): string | undefined {
   try {
     const p = parseIceUrl(url, 'url');
+    // host names and IP literals only: `turn:user:pass@host` must not slip through as a host
+    if (!/^[A-Za-z0-9.-]+$|^[0-9A-Fa-f:.]+$/.test(p.host)) return undefined;
     const host = p.host.includes(':') ? `[${p.host}]` : p.host;
     const query = p.scheme === 'turn' ? `?transport=${p.transport}` : '';
     return `${p.scheme}:${host}:${p.port}${query}`;
