@@ -1,7 +1,7 @@
 import { REASON_TEXT } from '../../probes/format-report.js';
 import type { CheckName, CheckStatus, ProbeReport, ServerResult } from '../../probes/types.js';
 import { adviseOnReport } from './advice.js';
-import { laneLabel } from './timeline-model.js';
+import { OUTCOME_WORDS, laneLabel } from './timeline-model.js';
 
 type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'style'>> & { readonly attrs?: Readonly<Record<string, string>> };
 
@@ -121,18 +121,6 @@ export function renderVerdict(doc: Document, refs: PanelRefs, report: ProbeRepor
 }
 
 const tone = (s: ServerResult): string => (s.outcome === 'ok' || s.outcome === 'no-srflx' ? 'ok' : s.outcome === 'cancelled' ? 'skip' : 'bad');
-
-/** Outcomes in words for the table ("auth-failed" is a code; "credentials rejected (401)" is an answer). */
-export const OUTCOME_WORDS: Readonly<Record<ServerResult['outcome'], string>> = {
-  ok: 'works',
-  'no-srflx': 'answered (no NAT)',
-  'no-candidates': 'no candidates',
-  'auth-failed': 'credentials rejected (401)',
-  unreachable: 'unreachable',
-  timeout: 'no answer in time',
-  cancelled: 'not needed',
-  'peer-failed': 'browser refused',
-};
 
 export function renderTable(doc: Document, refs: PanelRefs, servers: readonly ServerResult[]): void {
   refs.table.replaceChildren(

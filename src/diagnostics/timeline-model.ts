@@ -31,6 +31,18 @@ export interface TimelineModel {
   readonly lanes: readonly TimelineLane[];
 }
 
+/** Outcomes in words for the table and the timeline ("auth-failed" is a code; "credentials rejected (401)" is an answer). */
+export const OUTCOME_WORDS: Readonly<Record<ServerResult['outcome'], string>> = {
+  ok: 'works',
+  'no-srflx': 'answered (no NAT)',
+  'no-candidates': 'no candidates',
+  'auth-failed': 'credentials rejected (401)',
+  unreachable: 'unreachable',
+  timeout: 'no answer in time',
+  cancelled: 'not needed',
+  'peer-failed': 'browser refused',
+};
+
 const OK_OUTCOMES = new Set(['ok', 'no-srflx']);
 
 export function laneLabel(url: string, kind: 'stun' | 'turn' | 'host', transport: string): string {
@@ -55,7 +67,7 @@ function serverLane(s: ServerResult, gatherStart: number): TimelineLane {
     marks: [
       ...s.candidates.map((c) => ({ atMs: gatherStart + c.atMs, kind: 'candidate' as const, tone: candidateTone(c), label: candidateLabel(c) })),
       ...s.errors.map((e) => ({ atMs: end, kind: 'error' as const, tone: 'bad' as const, label: `error ${e.code} ${e.text}`.trim() })),
-      { atMs: end, kind: 'end', tone, label: s.outcome },
+      { atMs: end, kind: 'end', tone, label: OUTCOME_WORDS[s.outcome] },
     ],
   };
 }
@@ -111,7 +123,7 @@ export function timelineFromEvents(urls: readonly string[], events: readonly Pro
     if (e.type === 'server') {
       lane.endMs = e.elapsedMs;
       lane.tone = OK_OUTCOMES.has(e.result.outcome) ? 'ok' : e.result.outcome === 'cancelled' ? 'skip' : 'bad';
-      lane.marks.push({ atMs: e.elapsedMs, kind: e.result.errors.length ? 'error' : 'end', tone: lane.tone, label: e.result.outcome });
+      lane.marks.push({ atMs: e.elapsedMs, kind: e.result.errors.length ? 'error' : 'end', tone: lane.tone, label: OUTCOME_WORDS[e.result.outcome] });
     }
   }
   const start = gatherStart ?? 0;

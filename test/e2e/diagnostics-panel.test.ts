@@ -122,6 +122,12 @@ describe('diagnostics panel in Chromium', () => {
     expect(text).toContain('Voice will use the WebSocket transport meanwhile');
     expect(await page.locator('.cvd-codes').innerText()).toContain('UDP_BLOCKED');
     await page.screenshot({ path: 'test-results/diagnostics-udp-blocked.png', fullPage: true });
+    // on a phone: the timeline is redrawn to the narrower width, nothing overflows the page
+    const wide = Number(await page.locator('.cvd-timeline').getAttribute('width'));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(async () => Number(await page.locator('.cvd-timeline').getAttribute('width'))).toBeLessThan(Math.min(wide, 390));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: 'test-results/diagnostics-phone.png', fullPage: true });
     expect((await page.content()).includes(turn.password)).toBe(false);
     expect(opened.console.join('\n')).not.toContain(turn.password);
     await page.close();
