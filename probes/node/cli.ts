@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { isConfigError } from '../../src/errors/config-error.js';
-import { formatReport } from '../format-report.js';
 import { probe } from '../probe.js';
 import type { ProbeProgressEvent } from '../types.js';
 import { weriftPeerConnection, type WeriftPeerConnectionClass } from './werift-adapter.js';
+import { createProgressDisplay, renderOutput, useColour, useLiveDisplay } from './cli-output.js';
 
 const USAGE = `Usage: convai-transport probe --ice-server URL[,USERNAME,CREDENTIAL]... [options]
 
@@ -20,6 +20,9 @@ Options:
   --quick                       Stop at the first usable path (default: test every server).
   --no-connectivity             Skip the relay connectivity check.
   --json                        Print the report as JSON (progress still goes to stderr).
+  --markdown                    Print the report as Markdown, for pasting into a ticket.
+On a terminal, progress is a live display and the summary is in colour (NO_COLOR turns
+colour off); piped, both are plain lines.
 Exit code: 0 when WebRTC or the WebSocket works, 1 when nothing does, 2 on bad input.`;
 
 function parseServer(value: string, index: number): RTCIceServer {
@@ -73,6 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         quick: { type: 'boolean' },
         'no-connectivity': { type: 'boolean' },
         json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -92,6 +96,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const iceServers = (values['ice-server'] ?? []).map(parseServer);
     const deadline = values.deadline === undefined ? undefined : Number(values.deadline);
     const Werift = await loadWerift();
+    const display = createProgressDisplay(process.stderr, {
+      live: useLiveDisplay(process.stderr),
+      colour: useColour(process.stderr),
+      withWebSocket: values['ws-url'] !== undefined,
+      plainLine: describe,
+    });
     const report = await probe({
       iceServers,
       ...(values.policy === undefined ? {} : { iceTransportPolicy: values.policy as 'relay' }),
@@ -102,12 +112,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: controller.signal,
       RTCPeerConnection: weriftPeerConnection(Werift, values.bind === undefined ? {} : { bindAddress: values.bind }),
       ...(values['ws-url'] === undefined ? {} : { WebSocket: await loadWebSocket() }),
-      onProgress: (event) => {
-        const line = describe(event);
-        if (line) process.stderr.write(`${line}\n`);
-      },
-    } as Parameters<typeof probe>[0]);
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+      onProgress: (event) => display.update(event),
+    } as Parameters<typeof probe>[0]).finally(() => display.done());
+    const format = values.json ? 'json' : values.markdown ? 'markdown' : 'text';
+    process.stdout.write(renderOutput(report, format, useColour(process.stdout)));
     return report.verdict === 'none' ? 1 : 0;
   } catch (error) {
     const field = isConfigError(error) ? ` (field ${error.field})` : '';

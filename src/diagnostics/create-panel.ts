@@ -9,7 +9,7 @@ import { copyText, downloadJson } from './report-export.js';
 import { buildShareLink, iceUrlsOf } from './share-link.js';
 import { timelineFromEvents, timelineFromReport, type TimelineModel } from './timeline-model.js';
 import { renderTimeline } from './timeline-svg.js';
-import { adviseOnReport } from './advice.js';
+import { adviseOnReport } from '../../probes/advice.js';
 
 export interface DiagnosticsPanelOptions {
   /**

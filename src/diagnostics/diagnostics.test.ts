@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProbeReasonCode, ProbeReport, ProbeVerdict, ServerResult } from '../../probes/types.js';
-import { adviseOnReport, adviceText } from './advice.js';
+import { adviseOnReport, adviceText } from '../../probes/advice.js';
 import { reportFileName } from './report-export.js';
 import { buildShareLink, readShareLink } from './share-link.js';
 import { timelineFromEvents, timelineFromReport } from './timeline-model.js';

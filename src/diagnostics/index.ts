@@ -4,8 +4,8 @@
  */
 export { createDiagnosticsPanel } from './create-panel.js';
 export type { DiagnosticsPanelHandle, DiagnosticsPanelOptions } from './create-panel.js';
-export { adviseOnReport, adviceText } from './advice.js';
-export type { VerdictAdvice } from './advice.js';
+export { adviseOnReport, adviceText } from '../../probes/advice.js';
+export type { VerdictAdvice } from '../../probes/advice.js';
 export { buildShareLink, readShareLink, iceUrlsOf } from './share-link.js';
 export type { SharedSettings } from './share-link.js';
 export { reportFileName, reportJson } from './report-export.js';

@@ -1,6 +1,6 @@
 import { REASON_TEXT } from '../../probes/format-report.js';
 import type { CheckName, CheckStatus, ProbeReport, ServerResult } from '../../probes/types.js';
-import { adviseOnReport } from './advice.js';
+import { adviseOnReport } from '../../probes/advice.js';
 import { OUTCOME_WORDS, laneLabel } from './timeline-model.js';
 
 type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'style'>> & { readonly attrs?: Readonly<Record<string, string>> };

@@ -1,4 +1,4 @@
-import type { ProbeReasonCode, ProbeReport } from '../../probes/types.js';
+import type { ProbeReasonCode, ProbeReport } from './types.js';
 
 /** The verdict for people: what it means for voice, and what to do about it. */
 export interface VerdictAdvice {
