@@ -125,18 +125,28 @@ export function createDiagnosticsPanel(element: HTMLElement, options: Diagnostic
     liveNow = 0;
     model = timelineFromEvents(urls, [], probeOptions.deadlineMs);
     drawTimeline();
-    const result = await probe({
-      ...probeOptions,
-      signal: mine.signal,
-      onProgress: (event) => {
-        if (controller !== mine || destroyed) return;
-        events.push(event);
-        if (event.type === 'check') setStep(refs, event.check, event.status);
-        liveNow = Math.max(liveNow, event.elapsedMs);
-        model = timelineFromEvents(urls, events, Math.max(probeOptions.deadlineMs, liveNow));
-        drawTimeline();
-      },
-    });
+    let result: ProbeReport;
+    try {
+      result = await probe({
+        ...probeOptions,
+        signal: mine.signal,
+        onProgress: (event) => {
+          if (controller !== mine || destroyed) return;
+          events.push(event);
+          if (event.type === 'check') setStep(refs, event.check, event.status);
+          liveNow = Math.max(liveNow, event.elapsedMs);
+          model = timelineFromEvents(urls, events, Math.max(probeOptions.deadlineMs, liveNow));
+          drawTimeline();
+        },
+      });
+    } catch (error) {
+      // the options were checked up front, so this is unexpected: never leave the panel "running"
+      if (controller === mine) controller = undefined;
+      refs.root.setAttribute('data-state', 'error');
+      refs.run.textContent = 'Run check';
+      refs.status.textContent = `The check could not run: ${error instanceof Error ? error.message : String(error)}`;
+      throw error;
+    }
     if (controller !== mine || destroyed) return result;
     controller = undefined;
     report = result;

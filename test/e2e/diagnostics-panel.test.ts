@@ -91,7 +91,7 @@ describe('diagnostics panel in Chromium', () => {
     expect(await page.locator('.cvd-timeline [data-group=check]').count()).toBe(2);
     expect(await page.locator('.cvd-timeline [data-group=server] .cvd-candidate').count()).toBe(servers.reduce((n, s) => n + s.candidates.length, 0));
     expect(await page.locator('.cvd-table tbody tr').count()).toBe(servers.length);
-    await page.screenshot({ path: 'test-results/diagnostics-healthy.png', fullPage: true });
+    await page.locator('.cvd').screenshot({ path: 'test-results/diagnostics-healthy.png' });
 
     await page.getByRole('button', { name: 'Copy report' }).click();
     await expect.poll(() => page.locator('.cvd-feedback').innerText()).toContain('Report copied');
@@ -121,7 +121,7 @@ describe('diagnostics panel in Chromium', () => {
     expect(text).toContain('Ask IT to allow UDP to the TURN server, or TURN over TCP/TLS on port 443.');
     expect(text).toContain('Voice will use the WebSocket transport meanwhile');
     expect(await page.locator('.cvd-codes').innerText()).toContain('UDP_BLOCKED');
-    await page.screenshot({ path: 'test-results/diagnostics-udp-blocked.png', fullPage: true });
+    await page.locator('.cvd').screenshot({ path: 'test-results/diagnostics-udp-blocked.png' });
     // on a phone: the timeline is redrawn to the narrower width, nothing overflows the page
     const wide = Number(await page.locator('.cvd-timeline').getAttribute('width'));
     await page.setViewportSize({ width: 390, height: 844 });
@@ -142,8 +142,22 @@ describe('diagnostics panel in Chromium', () => {
     expect(await page.locator('.cvd-codes').innerText()).toContain('TURN_AUTH_FAILED');
     expect(await page.locator('.cvd-table tbody tr[data-outcome=auth-failed]').count()).toBeGreaterThan(0);
     expect(await page.locator('.cvd-timeline .cvd-error').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: 'test-results/diagnostics-turn-auth.png', fullPage: true });
+    await page.locator('.cvd').screenshot({ path: 'test-results/diagnostics-turn-auth.png' });
     await expectNoCredential(opened, [WRONG]);
+    await page.close();
+  });
+
+  it('Cancel stops a check under way: the verdict says it was cancelled, and Run again works', async () => {
+    const page = await context.newPage();
+    await page.goto(pages.url);
+    await page.evaluate((o) => window.mountPanel(o), { iceServers: [{ urls: `turn:127.0.0.1:${deadPort}?transport=udp`, username: 'u', credential: 'p-long-enough' }], deadlineMs: 20_000 });
+    await page.getByRole('button', { name: 'Run check' }).click();
+    await page.locator('.cvd-step[data-check=ice-gathering][data-status=running]').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.cvd[data-state=done]').waitFor({ timeout: 5_000 });
+    expect(await page.locator('.cvd-headline').innerText()).toBe('The check was cancelled before it finished.');
+    expect(await page.locator('.cvd-codes').innerText()).toContain('ABORTED');
+    expect(await page.getByRole('button', { name: 'Run again' }).isEnabled()).toBe(true);
     await page.close();
   });
 });
