@@ -69,7 +69,7 @@ async function expectNoCredential(opened: Opened, secrets: readonly string[]): P
   const { page } = opened;
   const seen = [await page.content(), page.url(), String(await page.evaluate(() => window.panelShareUrl())), ...opened.console, await page.locator('body').innerText()].join('\n');
   for (const secret of secrets) expect(seen.includes(secret), `credential found on the page`).toBe(false);
-  // the check itself can fail: the username is on purpose nowhere either, and the URL is
+  // the scan does see the page's content: the servers' addresses are there
   expect(seen).toContain(`${turn.host}:${turn.port}`);
 }
 
@@ -107,7 +107,8 @@ describe('diagnostics panel in Chromium', () => {
     const share = new URL((await page.locator('a.cvd-share').getAttribute('href'))!);
     expect(share.searchParams.getAll('ice')).toEqual([`stun:${turn.host}:${turn.port}`, turn.turnUdpUrl, turn.turnTcpUrl]);
     expect(share.searchParams.get('deadline')).toBe('4000');
-    await expectNoCredential(opened, [turn.password, ...[clip, JSON.stringify(saved)].filter((t) => t.includes(turn.password))]);
+    await expectNoCredential(opened, [turn.password]);
+    // nor what leaves the page: the clipboard and the saved file
     expect(clip + JSON.stringify(saved)).not.toContain(turn.password);
     await page.close();
   });
