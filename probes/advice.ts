@@ -19,6 +19,16 @@ function turnUrls(report: ProbeReport, outcomes: readonly string[]): string[] {
   return report.checks.gathering.data.servers.filter((s) => s.kind === 'turn' && outcomes.includes(s.outcome)).map((s) => s.url);
 }
 
+const FAILED: Readonly<Record<string, string>> = { 'auth-failed': 'rejected the credentials', unreachable: 'was unreachable', timeout: 'did not answer in time' };
+
+/** Servers that failed although WebRTC works: not needed now, but a setup problem worth reporting. */
+function failedServers(report: ProbeReport): string[] {
+  const failed = report.checks.gathering.data.servers.filter((s) => s.kind !== 'host' && FAILED[s.outcome]);
+  if (failed.length === 0) return [];
+  const list = failed.map((s) => `${s.url} ${FAILED[s.outcome]}`).join('; ');
+  return [`Voice does not need it now, but tell the app\u2019s support team: ${list}.`];
+}
+
 function webSocketLine(report: ProbeReport): string {
   const ws = report.checks.websocket;
   if (!ws) return 'Voice will use the WebSocket transport meanwhile.';
@@ -36,7 +46,7 @@ export function adviseOnReport(report: ProbeReport): VerdictAdvice {
     return { tone: 'bad', headline: 'The check was cancelled before it finished.', consequence: 'Nothing was decided.', actions: ['Run the check again.'] };
   }
   if (report.verdict === 'webrtc') {
-    return { tone: 'good', headline: 'Your network is ready for voice.', consequence: 'Voice will use WebRTC over UDP, the best quality.', actions: [] };
+    return { tone: 'good', headline: 'Your network is ready for voice.', consequence: 'Voice will use WebRTC over UDP, the best quality.', actions: failedServers(report) };
   }
   if (report.verdict === 'webrtc-relay-tcp') {
     return {

@@ -62,6 +62,12 @@ describe('adviseOnReport: the verdict in plain words', () => {
     expect(adviseOnReport(report('none', ['ABORTED'])).headline).toContain('cancelled');
   });
 
+  it('WebRTC works but a configured server failed: still good, with a note for the support team', () => {
+    const a = adviseOnReport(report('webrtc', [], [server({}), server({ url: 'turn:dead.example.com:3478?transport=udp', outcome: 'timeout' }), server({ kind: 'host', url: 'host', outcome: 'timeout' })]));
+    expect(a.tone).toBe('good');
+    expect(a.actions).toEqual(['Voice does not need it now, but tell the app\u2019s support team: turn:dead.example.com:3478?transport=udp did not answer in time.']);
+  });
+
   it('every reason code gets a headline that is not the generic one, except those that only follow another', () => {
     const followers = new Set(['STUN_TIMEOUT', 'TURN_TCP_ONLY', 'WS_HANG', 'WS_FAILED', 'ABORTED']);
     const codes: ProbeReasonCode[] = ['NO_RTCPEERCONNECTION', 'PEER_CONNECTION_FAILED', 'NO_ICE_SERVERS', 'TURN_AUTH_FAILED', 'UDP_BLOCKED', 'TURN_UNREACHABLE', 'CONNECTIVITY_FAILED', 'NO_RELAY_CANDIDATES'];

@@ -65,6 +65,7 @@ export const DIAGNOSTICS_CSS = `
 .cvd-table td[data-tone=ok]{color:var(--cvd-ok);font-weight:600}
 .cvd-table td[data-tone=bad]{color:var(--cvd-err);font-weight:600}
 .cvd-table td[data-tone=skip]{color:var(--cvd-warn)}
+.cvd-empty{color:var(--cvd-muted)}
 .cvd-url{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:break-word}
 .cvd-share-row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 .cvd-note{margin:0;font-size:13px;color:var(--cvd-muted);min-height:1.2em}

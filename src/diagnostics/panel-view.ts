@@ -68,7 +68,7 @@ export function buildPanel(doc: Document, title: string, withWebSocket: boolean)
   const key = (cls: string, text: string): HTMLElement =>
     h(doc, 'li', {}, h(doc, 'span', { className: 'cvd-key', attrs: { style: `background:var(--cvd-${cls})`, 'aria-hidden': 'true' } }), text);
   const legend = h(doc, 'ul', { className: 'cvd-legend', attrs: { 'aria-label': 'Legend' } }, key('host', 'host candidate'), key('srflx', 'server-reflexive (STUN)'), key('relay', 'relay (TURN)'), key('err', '× error'));
-  const tbody = h(doc, 'tbody');
+  const tbody = h(doc, 'tbody', {}, emptyRow(doc, 'No results yet.'));
   const head = h(doc, 'tr', {}, ...['Server', 'Result', 'Candidates', 'Time', 'Errors'].map((t) => h(doc, 'th', { textContent: t, attrs: { scope: 'col' } })));
   const table = h(doc, 'table', { className: 'cvd-table' }, h(doc, 'caption', { textContent: 'Servers' }), h(doc, 'thead', {}, head), tbody);
   const copy = h(doc, 'button', { type: 'button', className: 'cvd-copy', textContent: 'Copy report', disabled: true });
@@ -93,6 +93,10 @@ export function buildPanel(doc: Document, title: string, withWebSocket: boolean)
     h(doc, 'details', {}, h(doc, 'summary', { textContent: 'Text report' }), reportText),
   );
   return { root, run, status, steps, verdict, timeline, table: tbody, copy, download, share, copyLink, note, reportText };
+}
+
+function emptyRow(doc: Document, text: string): HTMLTableRowElement {
+  return h(doc, 'tr', {}, h(doc, 'td', { colSpan: 5, className: 'cvd-empty', textContent: text }));
 }
 
 export function setStep(refs: PanelRefs, check: CheckName, status: CheckStatus): void {
@@ -123,6 +127,7 @@ export function renderVerdict(doc: Document, refs: PanelRefs, report: ProbeRepor
 const tone = (s: ServerResult): string => (s.outcome === 'ok' || s.outcome === 'no-srflx' ? 'ok' : s.outcome === 'cancelled' ? 'skip' : 'bad');
 
 export function renderTable(doc: Document, refs: PanelRefs, servers: readonly ServerResult[]): void {
+  if (servers.length === 0) return refs.table.replaceChildren(emptyRow(doc, 'No server was checked (WebRTC is not available here).'));
   refs.table.replaceChildren(
     ...servers.map((s) => {
       const types = [...new Set(s.candidates.map((c) => c.type))];

@@ -117,7 +117,9 @@ export function timelineFromEvents(urls: readonly string[], events: readonly Pro
   for (const e of events) {
     const url = e.type === 'candidate' ? e.url : e.type === 'server' ? e.result.url : undefined;
     if (url === undefined) continue;
-    const lane = lanes.get(url) ?? { label: url, marks: [], tone: 'busy' as TimelineTone };
+    // the host-candidate gatherer is not among the configured URLs
+    const label = e.type === 'server' ? laneLabel(url, e.result.kind, e.result.transport) : url === 'host' ? laneLabel(url, 'host', 'udp') : url;
+    const lane = lanes.get(url) ?? { label, marks: [], tone: 'busy' as TimelineTone };
     lanes.set(url, lane);
     if (e.type === 'candidate') lane.marks.push({ atMs: e.elapsedMs, kind: 'candidate', tone: candidateTone(e.candidate), label: candidateLabel(e.candidate) });
     if (e.type === 'server') {
