@@ -38,7 +38,7 @@ const report: ProbeReport = {
       },
     },
     connectivity: { name: 'connectivity', status: 'success', startedAtMs: 601, durationMs: 200, data: { ok: true, via: 'tcp', rttMs: 7, setupMs: 190 } },
-    websocket: { name: 'websocket', status: 'skipped', startedAtMs: 0, durationMs: 5, data: { url: 'wss://api.example.com/probe/ws?token=redacted', outcome: 'cancelled' } },
+    websocket: { name: 'websocket', status: 'skipped', startedAtMs: 0, durationMs: 5, data: { url: 'wss://api.example.com/probe/ws', outcome: 'cancelled' } },
   },
 };
 
@@ -60,7 +60,7 @@ describe('formatReport', () => {
 
   it('shows the connectivity RTT and the WebSocket outcome', () => {
     expect(text).toContain('Connectivity check: ok via tcp relay, RTT 7 ms (setup 190 ms)');
-    expect(text).toContain('WebSocket wss://api.example.com/probe/ws?token=redacted: cancelled');
+    expect(text).toContain('WebSocket wss://api.example.com/probe/ws: cancelled');
   });
 
   it('has a text for every reason code', () => {

@@ -43,7 +43,8 @@ export function formatReport(report: ProbeReport): string {
   ];
   if (report.reasons.length) {
     lines.push('Reasons:');
-    for (const code of report.reasons) lines.push(`  ${code}: ${REASON_TEXT[code]}`);
+    // own properties only: a report read back from JSON may carry any code, `constructor` included
+    for (const code of report.reasons) lines.push(`  ${code}: ${Object.prototype.hasOwnProperty.call(REASON_TEXT, code) ? REASON_TEXT[code] : 'no explanation for this code in this version.'}`);
   }
   lines.push(`RTCPeerConnection: ${capability.data.rtcPeerConnection ? 'available' : 'missing'}`);
   lines.push(`ICE gathering: ${gathering.status}${gathering.data.early ? ' (stopped early: a UDP path was found)' : ''}`);

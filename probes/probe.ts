@@ -6,6 +6,7 @@ import { websocketCheck } from './checks/websocket.js';
 import type { ProbePeerConnectionConstructor } from './peer.js';
 import { runCheck, type RunCheckOptions } from './run-check.js';
 import type { CheckResult, ConnectivityData, ProbeOptions, ProbeProgressEvent, ProbeReport, WebSocketData } from './types.js';
+import { redactReport } from './report-redaction.js';
 import { resolveProbeOptions } from './validate.js';
 import { bestClass, decideVerdict } from './verdict.js';
 
@@ -110,8 +111,8 @@ export async function probe(options: ProbeOptions): Promise<ProbeReport> {
       deadlineMs: resolved.deadlineMs,
       checks: { capability, gathering, connectivity, ...(ws ? { websocket: ws } : {}) },
     };
-    // belt and braces: no credential may leave in any field, whatever a stack put in a message
-    return JSON.parse(clean(JSON.stringify(report))) as ProbeReport;
+    // belt and braces: each check cleaned its own texts already
+    return redactReport(report, clean);
   } finally {
     caller?.removeEventListener('abort', onAbort);
   }

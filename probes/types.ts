@@ -116,7 +116,7 @@ export interface ConnectivityData {
 }
 
 export interface WebSocketData {
-  /** `wsUrl` with credential-bearing query parameters redacted. */
+  /** `wsUrl` as people may see it: scheme, host, port, path (no query, userinfo or fragment). */
   readonly url: string;
   /** `answered`: a message came back; `hang`: opened but silent; `failed`: never opened or closed early. */
   readonly outcome: 'answered' | 'hang' | 'failed' | 'cancelled';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -16,6 +16,10 @@ export interface Coturn {
   readonly turnTcpUrl: string;
   /** Log lines so far (coturn logs to stdout). */
   readonly log: string[];
+  /** The turnserver process (its arguments carry no password). */
+  readonly pid: number | undefined;
+  /** The private (0600) config file that holds the user and password. */
+  readonly configFile: string;
   stop(): Promise<void>;
 }
 
@@ -45,8 +49,15 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
   const password = options.password ?? `pw-${Math.random().toString(36).slice(2, 12)}`;
   const dir = await mkdtemp(join(tmpdir(), 'coturn-'));
   const range = relayRange(options.relayPorts);
+  // The password goes in a config file only this user can read, not on the command line,
+  // where every local user sees it (`ps`, /proc/PID/cmdline). coturn reads the file, then
+  // the arguments. A password must not contain a line break.
+  if (/[\r\n]/.test(username) || /[\r\n]/.test(password)) throw new Error('coturn user names and passwords cannot hold line breaks');
+  const configFile = join(dir, 'turnserver.conf');
+  await writeFile(configFile, `user=${username}:${password}\n`, { mode: 0o600 });
   const args = [
-    '-n',
+    '-c',
+    configFile,
     `--listening-ip=${host}`,
     `--listening-port=${port}`,
     `--relay-ip=${host}`,
@@ -54,7 +65,6 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
     `--max-port=${range.max}`,
     '--realm=test.local',
     '--lt-cred-mech',
-    `--user=${username}:${password}`,
     '--fingerprint',
     '--no-tls',
     '--no-dtls',
@@ -120,6 +130,8 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
     turnUdpUrl: `turn:${host}:${port}?transport=udp`,
     turnTcpUrl: `turn:${host}:${port}?transport=tcp`,
     log,
+    pid: child.pid,
+    configFile,
     stop,
   };
 }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { BackendService, ConnectContext } from './server.js';
+import { isAllowedOrigin, refuseUpgrade, safeDecode, SessionTokens } from './http-guards.js';
 import { PipecatFrameType, encodeAudioFrame, encodeMessageFrame } from '../../src/transports/pipecat-frames.js';
 import { toneFrames } from './pipecat-bot-audio.js';
 
@@ -57,6 +58,13 @@ export interface PipecatBot extends BackendService {
   readonly sessions: readonly PipecatBotSessionStats[];
   /** Sessions whose socket is open now. */
   readonly connectedCount: number;
+  /**
+   * The `ws_url` for a session, with a one-time token (what `/connect` answers). Tests that
+   * drive the bot without `/connect` get their URL here.
+   */
+  sessionUrl(wsBase: string, id: string): string;
+  /** Session tokens issued so far (the latest 1000), for the fault suite's secrets scan. */
+  readonly issuedTokens: readonly string[];
 }
 
 const MIC_FRAMES_PER_TRANSCRIPT = 50;
@@ -74,6 +82,10 @@ export function createPipecatBot(options: PipecatBotOptions = {}): PipecatBot {
   const sessions: PipecatBotSessionStats[] = [];
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // without a token from /connect any page that learns the port could open a session
+  const tokens = new SessionTokens();
+  const sessionUrl = (wsBase: string, id: string): string =>
+    `${wsBase}${path}/${encodeURIComponent(id)}?token=${tokens.issue(id)}`;
   const tone = toneFrames(options.toneMs ?? 300, options.audioSampleRate ?? 24_000);
 
   const serve = (ws: WebSocket, id: string): void => {
@@ -208,14 +220,32 @@ export function createPipecatBot(options: PipecatBotOptions = {}): PipecatBot {
       return sockets.size;
     },
     connectFields(ctx: ConnectContext) {
-      return { ws_url: `${ctx.wsBase}${path}/${encodeURIComponent(ctx.characterSessionId)}` };
+      return { ws_url: sessionUrl(ctx.wsBase, ctx.characterSessionId) };
+    },
+    sessionUrl,
+    get issuedTokens() {
+      return tokens.issued;
     },
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
       const url = req.url ?? '';
       const prefix = `${path}/`;
       if (!url.startsWith(prefix)) return false;
-      const id = decodeURIComponent(url.slice(prefix.length).split('?')[0] ?? '');
+      const [rawId = '', query = ''] = url.slice(prefix.length).split('?');
+      const id = safeDecode(rawId);
+      if (id === undefined) {
+        refuseUpgrade(socket, 400, 'Bad Request', 'malformed session id');
+        return true;
+      }
       if (!id) return false;
+      // a page on another origin that learned the port must not open sessions
+      if (!isAllowedOrigin(req.headers.origin, req.headers.host)) {
+        refuseUpgrade(socket, 403, 'Forbidden', 'origin not allowed');
+        return true;
+      }
+      if (!tokens.spend(id, new URLSearchParams(query).get('token'))) {
+        refuseUpgrade(socket, 401, 'Unauthorized', 'a session token from /connect is required');
+        return true;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => serve(ws, id));
       return true;
     },

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { refuseUpgrade, sameSecret } from './http-guards.js';
 
 /** What `/connect` hands a service so it can build its part of the answer. */
 export interface ConnectContext {
@@ -66,12 +67,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+class BodyTooLarge extends Error {}
+
 async function readBody(req: IncomingMessage): Promise<string> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw new BodyTooLarge();
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new Error('body too large');
+    if (size > MAX_BODY) throw new BodyTooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -117,7 +121,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const handleConnect = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     attempts += 1;
     if (options.interceptConnect && (await options.interceptConnect(req, res, attempts))) return;
-    if (req.headers['x-api-key'] !== options.apiKey) {
+    if (!sameSecret(req.headers['x-api-key'], options.apiKey)) {
       connectCount.rejected += 1;
       sendJson(res, 401, { message: 'Invalid API key: check the `x-api-key` header.' });
       return;
@@ -125,8 +129,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(await readBody(req));
-    } catch {
+    } catch (error) {
       connectCount.rejected += 1;
+      if (error instanceof BodyTooLarge) {
+        sendJson(res, 413, { message: `body: larger than ${MAX_BODY} bytes`, field: 'body' });
+        // the rest of the body is not read: close rather than leave it in the pipe
+        res.once('finish', () => req.socket.destroy());
+        return;
+      }
       sendJson(res, 400, { message: 'body: not valid JSON', field: 'body' });
       return;
     }
@@ -192,10 +202,17 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
 
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    for (const service of services) {
-      if (service.handleUpgrade?.(req, socket, head)) return;
+    try {
+      for (const service of services) {
+        if (service.handleUpgrade?.(req, socket, head)) return;
+      }
+    } catch (error) {
+      // a service that throws on a hostile request must not take the whole backend down
+      log(`upgrade ${(req.url ?? '').slice(0, 100)} refused: ${error instanceof Error ? error.message : String(error)}`);
+      refuseUpgrade(socket, 400, 'Bad Request');
+      return;
     }
-    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+    refuseUpgrade(socket, 404, 'Not Found');
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { isLoopbackHost, safeDecode } from '../backend/http-guards.js';
 
 export interface StaticServerOptions {
   /** Directory to serve. */
@@ -45,7 +46,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 is
+    // same-origin with this server, and could read /demo-config.json (the API key, the
+    // TURN password). It still sends its own name as Host: answer loopback names only.
+    if (!isLoopbackHost(req.headers.host)) return send(res, 421, 'text/plain', 'misdirected request: use 127.0.0.1 or localhost');
+    const path = safeDecode(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (path === undefined) return send(res, 400, 'text/plain', 'bad request');
     requests.push(path);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (options.json && path in options.json) return send(res, 200, TYPES['.json']!, JSON.stringify(options.json[path]));

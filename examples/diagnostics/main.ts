@@ -60,8 +60,9 @@ async function main(): Promise<void> {
   const deadline = Object.assign(document.createElement('input'), { name: 'deadline', type: 'number', min: '1', value: String(shared.deadlineMs ?? 3000) });
   const policy = document.createElement('select');
   policy.name = 'policy';
-  policy.append(new Option("relay (TURN only, as Convai connects)", 'relay'), new Option('all', 'all'));
-  policy.value = shared.policy ?? 'relay';
+  // auto picks as the negotiator does: relay with a TURN server, all with STUN only
+  policy.append(new Option('auto (relay with TURN, as Convai connects; all with STUN only)', 'auto'), new Option('relay (TURN only)', 'relay'), new Option('all', 'all'));
+  policy.value = shared.policy ?? 'auto';
   field(form, 'STUN/TURN URLs (one a line)', ice);
   field(form, 'TURN username', user);
   field(form, 'TURN credential', cred);
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       panel = createDiagnosticsPanel(host, {
         iceServers,
         deadlineMs: Number(deadline.value),
-        policy: policy.value === 'all' ? 'all' : 'relay',
+        ...(policy.value === 'all' || policy.value === 'relay' ? { policy: policy.value } : {}),
         autoStart,
         ...(ws.value.trim() ? { wsUrl: ws.value.trim() } : {}),
       });

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { isConfigError } from '../../src/errors/config-error.js';
+import { redact } from '../../src/util/redact.js';
+import { parseIceServerSpec } from '../ice-server-spec.js';
+import { hasTurnServer, policyFor, STUN_ONLY_NOTE } from '../policy.js';
 import { probe } from '../probe.js';
-import type { ProbeProgressEvent } from '../types.js';
+import type { ProbeProgressEvent, ProbeReport } from '../types.js';
 import { weriftPeerConnection, type WeriftPeerConnectionClass } from './werift-adapter.js';
 import { createProgressDisplay, renderOutput, useColour, useLiveDisplay } from './cli-output.js';
 
@@ -11,11 +14,16 @@ const USAGE = `Usage: convai-transport probe --ice-server URL[,USERNAME,CREDENTI
 Checks whether WebRTC (through your STUN/TURN servers) or a WebSocket works from this machine.
 
 Options:
-  --ice-server URL[,USER,CRED]  A STUN/TURN URL, repeatable. The credential may also come from
-                                the environment: CONVAI_TURN_CREDENTIAL (keeps it out of \`ps\`).
+  --ice-server URL[,USER,CRED]  A STUN/TURN URL, repeatable. Only the first two commas split:
+                                the credential is everything after the second, commas included.
+                                Quote the whole argument ('turn:h:3478,user,pa$s,word') so the
+                                shell keeps it as is. The credential may also come from the
+                                environment: CONVAI_TURN_CREDENTIAL (keeps it out of \`ps\`).
   --ws-url URL                  Also check this WebSocket answers a text message.
   --deadline MS                 Upper bound for the probe (default 3000).
-  --policy relay|all            ICE transport policy of the session (default relay).
+  --policy relay|all            ICE transport policy to test. Default: relay when a TURN server
+                                is given (as a Convai session connects), all with STUN only (a
+                                STUN-only probe shows that UDP gets out, not that a relay works).
   --bind ADDRESS                Gather host candidates on this IPv4 address only.
   --quick                       Stop at the first usable path (default: test every server).
   --no-connectivity             Skip the relay connectivity check.
@@ -23,10 +31,11 @@ Options:
   --markdown                    Print the report as Markdown, for pasting into a ticket.
 On a terminal, progress is a live display and the summary is in colour (NO_COLOR turns
 colour off); piped, both are plain lines.
-Exit code: 0 when WebRTC or the WebSocket works, 1 when nothing does, 2 on bad input.`;
+Exit code: 0 when something was shown to work (a WebRTC path, or the WebSocket answered),
+1 when nothing was, 2 on bad input.`;
 
 function parseServer(value: string, index: number): RTCIceServer {
-  const [urls = '', username, credential] = value.split(',');
+  const { urls, username, credential } = parseIceServerSpec(value);
   const cred = credential ?? (username !== undefined ? process.env['CONVAI_TURN_CREDENTIAL'] : undefined);
   if (username !== undefined && cred === undefined) {
     throw new Error(`--ice-server #${index + 1}: a username was given without a credential (add ,CREDENTIAL or set CONVAI_TURN_CREDENTIAL).`);
@@ -50,6 +59,21 @@ async function loadWerift(): Promise<WeriftPeerConnectionClass> {
   } catch {
     throw new Error('The probe CLI needs werift (a WebRTC stack for Node): npm i werift');
   }
+}
+
+/** 0 only when the report shows something working: a WebRTC path, or a WebSocket that answered. */
+export function exitCode(report: ProbeReport): 0 | 1 {
+  if (report.verdict === 'webrtc' || report.verdict === 'webrtc-relay-tcp') return 0;
+  return report.checks.websocket?.data.outcome === 'answered' ? 0 : 1;
+}
+
+/** Every credential the command line or the environment gave: never printed, whatever the error. */
+function knownSecrets(argv: readonly string[]): string[] {
+  const secrets = argv.flatMap((arg, i) => {
+    const value = arg.startsWith('--ice-server=') ? arg.slice('--ice-server='.length) : argv[i - 1] === '--ice-server' ? arg : undefined;
+    return value === undefined ? [] : [parseIceServerSpec(value).credential];
+  });
+  return [...secrets, process.env['CONVAI_TURN_CREDENTIAL']].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 async function loadWebSocket(): Promise<typeof WebSocket | undefined> {
@@ -92,10 +116,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
+  const secrets = knownSecrets(argv);
   try {
     const iceServers = (values['ice-server'] ?? []).map(parseServer);
     const deadline = values.deadline === undefined ? undefined : Number(values.deadline);
     const Werift = await loadWerift();
+    const stunOnly = iceServers.length > 0 && !hasTurnServer(iceServers);
     const display = createProgressDisplay(process.stderr, {
       live: useLiveDisplay(process.stderr),
       colour: useColour(process.stderr),
@@ -104,7 +130,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
     const report = await probe({
       iceServers,
-      ...(values.policy === undefined ? {} : { iceTransportPolicy: values.policy as 'relay' }),
+      // an explicit --policy is passed through as given (the probe validates it)
+      iceTransportPolicy: (values.policy ?? policyFor(iceServers)) as 'relay' | 'all',
       ...(deadline === undefined ? {} : { deadlineMs: deadline }),
       ...(values['ws-url'] === undefined ? {} : { wsUrl: values['ws-url'] }),
       connectivityCheck: !values['no-connectivity'],
@@ -116,10 +143,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     } as Parameters<typeof probe>[0]).finally(() => display.done());
     const format = values.json ? 'json' : values.markdown ? 'markdown' : 'text';
     process.stdout.write(renderOutput(report, format, useColour(process.stdout)));
-    return report.verdict === 'none' ? 1 : 0;
+    if (stunOnly) {
+      // JSON stays machine-readable on stdout: the note goes to stderr there
+      if (format === 'json') process.stderr.write(`${STUN_ONLY_NOTE}\n`);
+      else process.stdout.write(`\n${STUN_ONLY_NOTE}\n`);
+    }
+    return exitCode(report);
   } catch (error) {
     const field = isConfigError(error) ? ` (field ${error.field})` : '';
-    process.stderr.write(`error${field}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error${field}: ${redact(error instanceof Error ? error.message : String(error), secrets)}\n`);
     return 2;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,10 +1,13 @@
 import pRetry, { AbortError as RetryAbort } from 'p-retry';
 import { BackendError } from '../errors/backend-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { ResolvedConfig } from './config.js';
+import { validateIceServers } from '../util/fields.js';
 import type { ConnectTarget, TransportKind } from '../transports/transport-session.js';
 import { linkSignal } from '../util/abort.js';
-import { redact } from '../util/redact.js';
+import { isWellFormedIceUrl } from '../util/ice-url-shape.js';
+import { redact, redactUrl, redactUrlsIn } from '../util/redact.js';
 
 /** What `POST {url}/connect` gave us, checked and renamed. */
 export interface BackendSession {
@@ -20,6 +23,8 @@ export interface BackendRequestOptions {
   readonly characterSessionId?: string;
   /** Injected for tests and for non-browser runtimes. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /** Where a note about a dropped part of the answer goes. @default console.warn */
+  readonly onWarning?: (message: string) => void;
 }
 
 type ConnectConfig = Pick<
@@ -51,22 +56,55 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function parseIceServers(value: unknown): readonly RTCIceServer[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const servers = value.filter(
-    (s): s is RTCIceServer =>
-      typeof s === 'object' && s !== null && (typeof s.urls === 'string' || Array.isArray(s.urls)),
-  );
-  return servers.length > 0 ? servers : undefined;
+/** One `ice_servers` entry as the probe and RTCPeerConnection will need it, or why not. */
+function iceServerProblem(entry: unknown): string | undefined {
+  try {
+    validateIceServers([entry], 'entry');
+  } catch (error) {
+    // the field path, never the message: the entry may hold a credential
+    return error instanceof ConfigError ? error.field.replace(/^entry\[0\]\.?/, '') || 'entry' : 'entry';
+  }
+  const { urls } = entry as RTCIceServer;
+  const list = typeof urls === 'string' ? [urls] : urls;
+  const bad = list.findIndex((url) => !isWellFormedIceUrl(url));
+  return bad === -1 ? undefined : typeof urls === 'string' ? 'urls' : `urls[${bad}]`;
 }
 
-export function parseConnectResponse(json: unknown, transport: TransportKind): BackendSession {
+/**
+ * The backend's ICE servers, keeping only well-formed entries. A bad entry is the backend's
+ * mistake, not the app's: failing `connect()` with INVALID_CONFIG on a field the app never
+ * set would also stop `'auto'` from falling back. So it is dropped with one warning.
+ */
+function parseIceServers(value: unknown, warn: (message: string) => void): readonly RTCIceServer[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) {
+    warn('`/connect` answered with `ice_servers` that is not an array: ignored.');
+    return undefined;
+  }
+  const kept: RTCIceServer[] = [];
+  const dropped: string[] = [];
+  value.forEach((entry: unknown, i) => {
+    const problem = iceServerProblem(entry);
+    if (problem === undefined) kept.push(entry as RTCIceServer);
+    else dropped.push(`ice_servers[${i}] (${problem})`);
+  });
+  if (dropped.length > 0) {
+    warn(`\`/connect\` answered with malformed ICE servers, dropped: ${dropped.join(', ')}.`);
+  }
+  return kept.length > 0 ? kept : undefined;
+}
+
+export function parseConnectResponse(
+  json: unknown,
+  transport: TransportKind,
+  warn: (message: string) => void = (message) => console.warn(`[ConvaiClient] ${message}`),
+): BackendSession {
   if (typeof json !== 'object' || json === null) {
     throw new BackendError('BACKEND_BAD_RESPONSE', '`/connect` answered with something other than a JSON object.');
   }
   const body = json as Record<string, unknown>;
   const characterSessionId = str(body['character_session_id']);
-  const iceServers = parseIceServers(body['ice_servers']);
+  const iceServers = parseIceServers(body['ice_servers'], warn);
   if (transport === 'livekit') {
     const roomUrl = str(body['room_url']);
     const token = str(body['token']);
@@ -106,8 +144,17 @@ export async function requestSession(
 ): Promise<BackendSession> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const endpoint = `${config.url}/connect`;
+  const shown = redactUrl(endpoint);
   const body = buildBody(config, transport, options.characterSessionId ?? config.characterSessionId);
   const secrets = [config.apiKey];
+  let headers: Headers;
+  try {
+    headers = new Headers({ 'content-type': 'application/json', 'x-api-key': config.apiKey });
+  } catch {
+    // Not a network failure: retrying cannot help, and the runtime's message quotes the key.
+    // `resolveConfig` refuses such keys; this guards callers that build the config themselves.
+    throw new ConfigError('apiKey', 'Expected `apiKey` to be a valid HTTP header value: printable ASCII or Latin-1, no line breaks or control characters.');
+  }
 
   const attempt = async (): Promise<BackendSession> => {
     const linked = linkSignal(options.signal, config.requestTimeoutMs);
@@ -115,7 +162,7 @@ export async function requestSession(
     try {
       response = await doFetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': config.apiKey },
+        headers,
         body,
         signal: linked.signal,
       });
@@ -124,12 +171,12 @@ export async function requestSession(
       if (linked.timedOut()) {
         throw new BackendError(
           'BACKEND_TIMEOUT',
-          `\`POST ${endpoint}\` got no answer within ${config.requestTimeoutMs} ms.`,
+          `\`POST ${shown}\` got no answer within ${config.requestTimeoutMs} ms.`,
         );
       }
       const detail = error instanceof Error ? error.message : String(error);
-      throw new BackendError('BACKEND_UNAVAILABLE', `\`POST ${endpoint}\` failed: ${redact(detail, secrets)}.`, {
-        cause: error,
+      throw new BackendError('BACKEND_UNAVAILABLE', `\`POST ${shown}\` failed: ${redact(redactUrlsIn(detail), secrets)}.`, {
+        cause: redactedCause(error, secrets),
       });
     } finally {
       linked.dispose();
@@ -138,10 +185,10 @@ export async function requestSession(
       const message = redact(await readMessage(response), secrets);
       const status = response.status;
       if (status >= 500) {
-        throw new BackendError('BACKEND_UNAVAILABLE', `\`POST ${endpoint}\` answered ${status}: ${message}`, { status });
+        throw new BackendError('BACKEND_UNAVAILABLE', `\`POST ${shown}\` answered ${status}: ${message}`, { status });
       }
       throw new RetryAbort(
-        new BackendError('BACKEND_REJECTED', `\`POST ${endpoint}\` answered ${status}: ${message}`, { status }),
+        new BackendError('BACKEND_REJECTED', `\`POST ${shown}\` answered ${status}: ${message}`, { status }),
       );
     }
     let json: unknown;
@@ -149,14 +196,14 @@ export async function requestSession(
       json = await response.json();
     } catch (error) {
       throw new RetryAbort(
-        new BackendError('BACKEND_BAD_RESPONSE', `\`POST ${endpoint}\` answered ${response.status} with malformed JSON.`, {
+        new BackendError('BACKEND_BAD_RESPONSE', `\`POST ${shown}\` answered ${response.status} with malformed JSON.`, {
           status: response.status,
-          cause: error,
+          cause: redactedCause(error, secrets),
         }),
       );
     }
     try {
-      return parseConnectResponse(json, transport);
+      return parseConnectResponse(json, transport, options.onWarning);
     } catch (error) {
       throw new RetryAbort(error as Error);
     }
@@ -177,4 +224,20 @@ export async function requestSession(
     }
     throw error;
   }
+}
+
+/**
+ * A copy of an error chain fit to keep as `cause`: names and redacted messages, no stack
+ * (a stack repeats the message). The original may quote the key (`fetch` does, for a bad
+ * header), and `console.error(err)` prints every `cause`.
+ */
+function redactedCause(error: unknown, secrets: readonly string[], depth = 0): Error {
+  const source = error instanceof Error ? error : undefined;
+  const copy = new Error(redact(redactUrlsIn(source ? source.message : String(error)), secrets));
+  copy.name = source?.name ?? 'Error';
+  copy.stack = `${copy.name}: ${copy.message}`;
+  if (source?.cause !== undefined && depth < 3) {
+    Object.defineProperty(copy, 'cause', { value: redactedCause(source.cause, secrets, depth + 1), enumerable: false, configurable: true, writable: true });
+  }
+  return copy;
 }

@@ -5,6 +5,7 @@ import {
   optionalInteger,
   optionalOneOf,
   optionalString,
+  requireHeaderValue,
   requireString,
   validateIceServers,
   validateUrl,
@@ -116,7 +117,7 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     throw new ConfigError('config', `Expected the config to be an object, got ${describe(input)}.`);
   }
   const config = input as Record<string, unknown>;
-  const apiKey = requireString(config, 'apiKey');
+  const apiKey = requireHeaderValue(config, 'apiKey');
   const characterId = requireString(config, 'characterId');
   const url = validateUrl(optionalString(config, 'url') ?? CLIENT_DEFAULTS.url, 'url', ['https:', 'http:']);
   return {

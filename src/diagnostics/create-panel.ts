@@ -3,6 +3,7 @@ import { formatReport } from '../../probes/format-report.js';
 import { probe } from '../../probes/probe.js';
 import type { ProbeProgressEvent, ProbeReport } from '../../probes/types.js';
 import { resolveProbeOptions } from '../../probes/validate.js';
+import { hasTurnServer, policyFor } from '../../probes/policy.js';
 import { injectDiagnosticsStyles } from './panel-css.js';
 import { buildPanel, renderTable, renderVerdict, setStep } from './panel-view.js';
 import { copyText, downloadJson } from './report-export.js';
@@ -22,7 +23,11 @@ export interface DiagnosticsPanelOptions {
   readonly wsUrl?: string;
   /** Upper bound of the check. @default 3000 */
   readonly deadlineMs?: number;
-  /** The ICE policy of the session (`'relay'` as Convai connects). @default 'relay' */
+  /**
+   * The ICE policy to test. By default it is picked as the negotiator picks it: `'relay'` with a
+   * TURN server (as Convai connects), `'all'` with STUN servers only (no relay can exist then).
+   * @default 'relay' with a TURN server, else 'all'
+   */
   readonly policy?: 'relay' | 'all';
   /** Run as soon as the panel is created. @default false */
   readonly autoStart?: boolean;
@@ -53,7 +58,7 @@ export interface DiagnosticsPanelHandle {
   readonly shareUrl: string | undefined;
 }
 
-const DEFAULTS = { deadlineMs: 3_000, policy: 'relay', autoStart: false, thorough: true, title: 'Network check for voice' } as const;
+const DEFAULTS = { deadlineMs: 3_000, autoStart: false, thorough: true, title: 'Network check for voice' } as const;
 
 /**
  * Mounts a diagnostics panel in `element`: live progress, the verdict in plain words with
@@ -69,15 +74,18 @@ export function createDiagnosticsPanel(element: HTMLElement, options: Diagnostic
   if (options.policy !== undefined && options.policy !== 'relay' && options.policy !== 'all') {
     throw new ConfigError('policy', `Expected \`policy\` to be 'relay' or 'all', got ${JSON.stringify(options.policy)}.`);
   }
-  const probeOptions = {
+  const checked = {
     iceServers: options.iceServers,
-    iceTransportPolicy: options.policy ?? DEFAULTS.policy,
+    iceTransportPolicy: options.policy ?? 'relay',
     deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
     thorough: options.thorough ?? DEFAULTS.thorough,
     ...(options.wsUrl === undefined ? {} : { wsUrl: options.wsUrl }),
   };
   // fail fast, naming the field, before the panel exists
-  resolveProbeOptions(probeOptions);
+  resolveProbeOptions(checked);
+  // as the negotiator picks it: with STUN only no relay can exist, so 'relay' could only say no
+  const probeOptions = { ...checked, iceTransportPolicy: options.policy ?? policyFor(options.iceServers) };
+  const stunOnly = options.iceServers.length > 0 && !hasTurnServer(options.iceServers);
   const doc = element.ownerDocument;
   const view = doc.defaultView;
   injectDiagnosticsStyles(doc);
@@ -86,7 +94,7 @@ export function createDiagnosticsPanel(element: HTMLElement, options: Diagnostic
 
   const urls = iceUrlsOf(options.iceServers);
   const base = options.shareBaseUrl === false ? undefined : (options.shareBaseUrl ?? view?.location.href);
-  const shareUrl = base === undefined ? undefined : buildShareLink(base, { iceUrls: urls, ...(options.wsUrl ? { wsUrl: options.wsUrl } : {}), deadlineMs: probeOptions.deadlineMs, policy: probeOptions.iceTransportPolicy });
+  const shareUrl = base === undefined ? undefined : buildShareLink(base, { iceUrls: urls, ...(options.wsUrl ? { wsUrl: options.wsUrl } : {}), deadlineMs: probeOptions.deadlineMs, ...(options.policy ? { policy: options.policy } : {}) });
   if (shareUrl) refs.share.href = shareUrl;
   else refs.share.parentElement?.replaceChildren(refs.copy, refs.download);
 
@@ -157,7 +165,7 @@ export function createDiagnosticsPanel(element: HTMLElement, options: Diagnostic
       const c = check === 'capability' ? result.checks.capability : check === 'ice-gathering' ? result.checks.gathering : check === 'connectivity' ? result.checks.connectivity : result.checks.websocket;
       if (c) setStep(refs, check, c.status);
     }
-    renderVerdict(doc, refs, result);
+    renderVerdict(doc, refs, result, stunOnly);
     renderTable(doc, refs, result.checks.gathering.data.servers);
     refs.reportText.textContent = formatReport(result);
     refs.root.setAttribute('data-state', 'done');

@@ -35,6 +35,7 @@ export const DIAGNOSTICS_CSS = `
 .cvd-headline{margin:0 0 4px;font-size:16px;font-weight:600}
 .cvd-todo{margin:4px 0;padding-left:20px}
 .cvd-consequence{margin:4px 0 0}
+.cvd-scope{margin:6px 0 0;font-size:13px}
 .cvd-codes{margin:6px 0 0;font-size:12px;color:var(--cvd-muted)}
 .cvd-section{margin:0;font-size:14px;font-weight:600}
 .cvd-figure{margin:0;display:flex;flex-direction:column;gap:6px}

@@ -1,4 +1,5 @@
 import { REASON_TEXT } from '../../probes/format-report.js';
+import { STUN_ONLY_NOTE } from '../../probes/policy.js';
 import type { CheckName, CheckStatus, ProbeReport, ServerResult } from '../../probes/types.js';
 import { adviseOnReport } from '../../probes/advice.js';
 import { OUTCOME_WORDS, laneLabel } from './timeline-model.js';
@@ -106,7 +107,7 @@ export function setStep(refs: PanelRefs, check: CheckName, status: CheckStatus):
   li.querySelector('.cvd-step-state')!.textContent = STATUS_WORDS[status];
 }
 
-export function renderVerdict(doc: Document, refs: PanelRefs, report: ProbeReport): void {
+export function renderVerdict(doc: Document, refs: PanelRefs, report: ProbeReport, stunOnly: boolean): void {
   const advice = adviseOnReport(report);
   const box = refs.verdict;
   box.hidden = false;
@@ -117,6 +118,7 @@ export function renderVerdict(doc: Document, refs: PanelRefs, report: ProbeRepor
   const children: Node[] = [headline];
   if (advice.actions.length) children.push(h(doc, 'ul', { className: 'cvd-todo', attrs: { 'aria-label': 'What to do' } }, ...advice.actions.map((a) => h(doc, 'li', { textContent: a }))));
   children.push(h(doc, 'p', { className: 'cvd-consequence', textContent: advice.consequence }));
+  if (stunOnly) children.push(h(doc, 'p', { className: 'cvd-scope', textContent: STUN_ONLY_NOTE }));
   if (report.reasons.length) {
     const codes = report.reasons.map((code) => h(doc, 'abbr', { textContent: code, title: REASON_TEXT[code] }));
     children.push(h(doc, 'p', { className: 'cvd-codes' }, 'Codes for support: ', ...codes.flatMap((c, i) => (i ? [', ', c] : [c]))));

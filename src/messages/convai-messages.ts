@@ -48,12 +48,16 @@ export function encodeMessage(message: OutboundMessage | { type: string; data: u
   return encoder.encode(JSON.stringify({ type: message.type, data: message.data }));
 }
 
-/** Fields that known types must carry; a message without them is malformed, not ignored. */
-const REQUIRED_STRING_FIELDS: Readonly<Record<string, string>> = {
-  'bot-llm-text': 'text',
-  'user-transcription': 'text',
-  'bot-emotion': 'emotion',
-};
+/**
+ * Fields that known types must carry; a message without them is malformed, not ignored.
+ * A Map, not an object: `type` comes off the wire, and `constructor` or `toString` must
+ * not find Object.prototype's members.
+ */
+const REQUIRED_STRING_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['bot-llm-text', 'text'],
+  ['user-transcription', 'text'],
+  ['bot-emotion', 'emotion'],
+]);
 
 export function decodeMessage(payload: Uint8Array | string): DecodeResult {
   let text: string;
@@ -80,7 +84,7 @@ export function validateInbound(value: unknown): DecodeResult {
   if (typeof type !== 'string' || type.length === 0) {
     return { ok: false, reason: 'message has no string `type`' };
   }
-  const field = REQUIRED_STRING_FIELDS[type];
+  const field = REQUIRED_STRING_FIELDS.get(type);
   if (field !== undefined) {
     const fieldValue =
       typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[field] : undefined;

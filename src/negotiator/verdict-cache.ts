@@ -89,6 +89,8 @@ export async function readVerdict(store: VerdictStore, key: string, ttlMs: numbe
       (parsed.transport === 'livekit' || parsed.transport === 'websocket') &&
       typeof parsed.storedAt === 'number' &&
       Array.isArray(parsed.reasons) &&
+      // anything may be in storage: a non-string reason would throw in every UI that labels it
+      parsed.reasons.every((r) => typeof r === 'string') &&
       now - parsed.storedAt >= 0 &&
       now - parsed.storedAt < ttlMs
     ) {

@@ -2,6 +2,7 @@ import { DisconnectReason, Room, RoomEvent, Track, type RemoteTrack } from 'live
 import { TypedEmitter } from '../util/emitter.js';
 import { TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
+import { redact, redactUrlsIn } from '../util/redact.js';
 import type {
   ConnectTarget,
   SessionConnectOptions,
@@ -100,7 +101,7 @@ export class LiveKitSession implements TransportSession {
     } catch (error) {
       await this.disconnect();
       if (error instanceof AbortedError || error instanceof TransportError) throw error;
-      throw new TransportError('CONNECT_FAILED', `LiveKit connect failed: ${describeError(error)}`, {
+      throw new TransportError('CONNECT_FAILED', `LiveKit connect failed: ${redact(redactUrlsIn(describeError(error)), [target.token])}`, {
         transport: 'livekit',
         cause: error,
       });

@@ -4,7 +4,7 @@ import { encodeMessage } from '../messages/convai-messages.js';
 import { ConvaiError } from '../errors/convai-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { AbortedError, throwIfAborted } from '../errors/aborted-error.js';
-import { redactUrl } from '../util/redact.js';
+import { redactUrl, redactUrlsIn } from '../util/redact.js';
 import { botReadyTimeout, checkWsUrl, connectTimeout, describeError } from './pipecat-errors.js';
 import { PcmMediaManager } from './media/pcm-media-manager.js';
 import { readInbound } from './pipecat-inbound.js';
@@ -110,7 +110,7 @@ export class PipecatSession implements IWebSocketSession {
     try {
       const client = this.build(url, WebSocketImpl);
       const connected = client.connect({ wsUrl: url }).catch((error: unknown) => {
-        throw new TransportError('CONNECT_FAILED', `WebSocket connect to ${redactUrl(url)} failed: ${describeError(error)}`, {
+        throw new TransportError('CONNECT_FAILED', `WebSocket connect to ${redactUrl(url)} failed: ${redactUrlsIn(describeError(error))}`, {
           transport: 'websocket',
           cause: error,
         });

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { redactIceUrl } from './redact.js';
 
 /**
  * Field validators shared by the client's config and the probe's options: each names
@@ -87,7 +88,8 @@ export function validateUrl(value: string, field: string, protocols: readonly st
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError(field, `Expected \`${field}\` to be an absolute URL, got '${value}'.`);
+    // not echoed: a mistyped URL may still hold a credential
+    throw new ConfigError(field, `Expected \`${field}\` to be an absolute URL (${protocols.join(' or ')}).`);
   }
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(
@@ -95,10 +97,35 @@ export function validateUrl(value: string, field: string, protocols: readonly st
       `Expected \`${field}\` to use ${protocols.join(' or ')}, got '${parsed.protocol}'.`,
     );
   }
-  return value.replace(/\/+$/, '');
+  // Every error about the backend names this URL: it must hold nothing secret.
+  if (parsed.username !== '' || parsed.password !== '' || value.includes('?') || value.includes('#')) {
+    throw new ConfigError(
+      field,
+      `Expected \`${field}\` to be a plain base URL: no user:password@, query or fragment (the API key goes in \`apiKey\`).`,
+    );
+  }
+  // a loop, not /\/+$/: that regex is quadratic on a long run of slashes
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return value.slice(0, end);
 }
 
-const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/i;
+/** What fetch accepts in a header value: no control characters, nothing beyond Latin-1. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+export function requireHeaderValue(config: Record<string, unknown>, field: string): string {
+  const value = requireString(config, field);
+  if (!HEADER_VALUE.test(value)) {
+    // fetch would throw with the raw value in its message, and the request would be retried
+    throw new ConfigError(
+      field,
+      `Expected \`${field}\` to be a valid HTTP header value: printable ASCII or Latin-1, no line breaks or control characters.`,
+    );
+  }
+  return value;
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s@]+$/i;
 
 /** Validates `iceServers` the way RTCPeerConnection would, but before any network call. */
 export function validateIceServers(value: unknown, field = 'iceServers'): readonly RTCIceServer[] {
@@ -117,11 +144,17 @@ export function validateIceServers(value: unknown, field = 'iceServers'): readon
     }
     list.forEach((url: unknown, j) => {
       const urlField = typeof urls === 'string' ? `${at}.urls` : `${at}.urls[${j}]`;
+      if (typeof url === 'string' && url.includes('@')) {
+        throw new ConfigError(
+          urlField,
+          `\`${urlField}\` must not carry credentials (user:password@): give them as \`username\` and \`credential\`.`,
+        );
+      }
       if (typeof url !== 'string' || !ICE_URL.test(url)) {
         throw new ConfigError(
           urlField,
           `Expected \`${urlField}\` to be a stun:, stuns:, turn: or turns: URL, got ${
-            typeof url === 'string' ? `'${url}'` : describe(url)
+            typeof url === 'string' ? `'${redactIceUrl(url)}'` : describe(url)
           }.`,
         );
       }

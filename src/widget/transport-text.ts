@@ -31,9 +31,16 @@ export const TRANSPORT_NAMES: Readonly<Record<TransportKind, string>> = Object.f
   websocket: 'WebSocket',
 });
 
-/** A code the table does not know still reads as words: `NEW_CODE` -> "new code". */
+/**
+ * A code the table does not know still reads as words: `NEW_CODE` -> "new code". Own
+ * properties only: codes come from the network and from storage, and `constructor` must
+ * not find Object.prototype's function.
+ */
 export function reasonLabel(code: string): string {
-  return (REASON_LABELS as Readonly<Record<string, string>>)[code] ?? code.toLowerCase().replace(/_/g, ' ');
+  if (typeof code !== 'string') return 'unknown reason';
+  return Object.prototype.hasOwnProperty.call(REASON_LABELS, code)
+    ? (REASON_LABELS as Readonly<Record<string, string>>)[code]!
+    : code.toLowerCase().replace(/_/g, ' ');
 }
 
 export interface TransportDescription {

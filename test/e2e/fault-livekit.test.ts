@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { NOTHING_OPEN, SECRETS, settle, startFaultStack, type FaultStack } from '../reliability/fault-stack.js';
@@ -34,6 +35,10 @@ afterAll(async () => {
   if (stack) {
     // the scan can fail: a planted secret is found
     expect(stack.scanSecrets([`planted ${SECRETS.turnPassword}`])).toEqual(['turnPassword']);
+    // ... and so is each credential-bearing URL shape
+    for (const shape of ['ws://h/ws?session_token=abc', 'wss://h/x?a=1&sig=abc', 'ws://h/?jwt=abc', 'https://u:p@h/connect']) {
+      expect(stack.scanSecrets([`WebSocket connect to ${shape} failed`]), shape).toHaveLength(1);
+    }
     expect(stack.scanSecrets(eventLogs)).toEqual([]);
     await stack.stop();
   }
@@ -119,6 +124,31 @@ describe('LiveKit lost mid-session', () => {
     eventLogs.push(report.json, report.text);
     expect(stack.scanSecrets([report.json, report.text])).toEqual([]);
   });
+
+  it("the probe CLI's output (report, progress, errors) carries no credential", async () => {
+    const run = (args: string[]): Promise<string> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'probes/node/cli.ts', 'probe', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+        child.once('exit', (code) => resolve(`exit ${code}\n${out}`));
+      });
+    const cred = `${stack.turn.username},${stack.turn.password}`;
+    const wsBase = stack.backend.url.replace('http', 'ws');
+    const outputs = await Promise.all([
+      // a working run, with a WebSocket URL carrying credentials in every place a URL can
+      run(['--ice-server', `${stack.turn.turnUdpUrl},${cred}`, '--ice-server', `${stack.turn.turnTcpUrl},${cred}`, '--ws-url', `ws://u:${SECRETS.apiKey}@${wsBase.slice(5)}/ws/x?session_token=${SECRETS.apiKey}#${SECRETS.apiKey}`, '--bind', '127.0.0.1', '--deadline', '8000']),
+      run(['--ice-server', `${stack.turn.turnUdpUrl},${cred}`, '--bind', '127.0.0.1', '--deadline', '8000', '--json']),
+      // bad input that used to echo the password
+      run(['--ice-server', `turn:${stack.turn.username}:${stack.turn.password}@127.0.0.1:${stack.turn.port},${cred}`]),
+      run(['--ice-server', `turn:${stack.turn.username}:${stack.turn.password},${cred}`]),
+    ]);
+    expect(outputs[0]).toMatch(/^exit 0/);
+    expect(outputs[2]).toMatch(/^exit 2/);
+    eventLogs.push(...outputs);
+    expect(stack.scanSecrets(outputs)).toEqual([]);
+  }, 60_000);
 
   // handoffOnLoss: false and a forced 'livekit' (no handoff, CONNECTION_LOST) are covered
   // with scripted sessions in test/integration/fault-handoff.test.ts, to keep this file short

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../examples/demo/start-demo.js';
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.js';
+import { startCoturn, type Coturn } from '../support/coturn.js';
 
 /**
  * The diagnostics example (examples/diagnostics, built with Vite against dist/, a thin page
@@ -9,15 +10,18 @@ import { launchChromium, type LaunchedBrowser } from '../support/chromium.js';
  */
 let demo: Demo;
 let browser: LaunchedBrowser;
+let commaTurn: Coturn;
 
 beforeAll(async () => {
   demo = await startDemo({ pages: ['diagnostics'], turn: true });
+  commaTurn = await startCoturn({ password: 'DIAG-SECRET,with,commas' });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await demo?.stop();
+  await commaTurn?.stop();
 });
 
 describe('diagnostics page (examples/diagnostics) under npm run demo', () => {
@@ -39,6 +43,33 @@ describe('diagnostics page (examples/diagnostics) under npm run demo', () => {
     const seen = [await page.content(), page.url(), ...console, await page.locator('body').innerText()].join('\n');
     expect(seen).not.toContain(turn.password);
     await page.screenshot({ path: 'test-results/diagnostics-example.png', fullPage: true });
+    await page.close();
+  });
+
+  it('STUN only: probes with policy all as the negotiator does, and says what that cannot prove', async () => {
+    const page = await browser.browser.newPage();
+    await page.goto(`${demo.server.url}/diagnostics/?ice=${encodeURIComponent(demo.stack.turn!.stunUrl)}&deadline=5000&run=1`);
+    await page.locator('.cvd[data-state=done]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('.cvd-verdict').getAttribute('data-verdict')).toBe('webrtc');
+    expect(await page.locator('.cvd-report').textContent()).toContain('Policy: all');
+    expect(await page.locator('.cvd-scope').innerText()).toMatch(/STUN only.*cannot show that a TURN relay works/s);
+    // the automatic choice stays automatic in the shared link
+    expect(new URL(page.url()).searchParams.has('policy')).toBe(false);
+    await page.close();
+  });
+
+  it('a credential with commas, typed into the form, reaches the probe whole and shows nowhere', async () => {
+    const page = await browser.browser.newPage();
+    await page.goto(`${demo.server.url}/diagnostics/?ice=${encodeURIComponent(commaTurn.turnUdpUrl)}&deadline=8000`);
+    await page.locator('.cvd').waitFor();
+    await page.fill('input[name=username]', commaTurn.username);
+    await page.fill('input[name=credential]', commaTurn.password);
+    await page.click('button[type=submit]');
+    await page.getByRole('button', { name: 'Run check' }).click();
+    await page.locator('.cvd[data-state=done]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('.cvd-verdict').getAttribute('data-verdict')).toBe('webrtc');
+    expect(await page.locator('.cvd-scope').count()).toBe(0);
+    expect([await page.content(), page.url(), await page.locator('body').innerText()].join('\n')).not.toContain('DIAG-SECRET');
     await page.close();
   });
 

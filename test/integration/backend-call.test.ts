@@ -6,6 +6,8 @@ import { resolveConfig } from '../../src/client/config.js';
 import { isBackendError, type BackendError } from '../../src/errors/backend-error.js';
 import { isAbortedError } from '../../src/errors/aborted-error.js';
 import { freePort } from '../support/ports.js';
+import { inspect } from 'node:util';
+import { isConfigError, type ConfigError } from '../../src/errors/config-error.js';
 
 const API_KEY = 'sk-test-secret-abcdef';
 
@@ -149,5 +151,64 @@ describe('POST /connect against a real HTTP server', () => {
       requestSession(config(`http://127.0.0.1:${port}`, { backendRetries: 1 }), 'livekit'),
     );
     expect(error.code).toBe('BACKEND_UNAVAILABLE');
+  });
+});
+
+describe('POST /connect: credentials stay out of errors, bad ICE servers are dropped', () => {
+  it('never attaches an unredacted cause to a network failure', async () => {
+    const failing: typeof fetch = () =>
+      Promise.reject(new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED while sending x-api-key: ${API_KEY}`) }));
+    const error = await failure(requestSession(config('http://127.0.0.1:9', { backendRetries: 0 }), 'livekit', { fetch: failing }));
+    expect(error.code).toBe('BACKEND_UNAVAILABLE');
+    const printed = inspect(error, { depth: 10 });
+    expect(printed).toContain('ECONNREFUSED');
+    expect(printed).not.toContain(API_KEY);
+  });
+
+  it('refuses a key fetch would reject, before any request, and does not retry it', async () => {
+    let calls = 0;
+    const counting: typeof fetch = (...args) => {
+      calls += 1;
+      return fetch(...args);
+    };
+    const raw = { ...config('http://127.0.0.1:9', { backendRetries: 2 }), apiKey: 'sk-SECRET-key\nX: 1' };
+    const error = await requestSession(raw, 'livekit', { fetch: counting }).catch((e: unknown) => e);
+    expect(isConfigError(error)).toBe(true);
+    expect((error as ConfigError).field).toBe('apiKey');
+    expect(inspect(error, { depth: 10 })).not.toContain('SECRET');
+    expect(calls).toBe(0);
+  });
+
+  it('drops malformed ice_servers entries with a warning and keeps the good ones', async () => {
+    const { url } = await serve((_req, res) =>
+      json(res, 200, {
+        room_url: 'ws://127.0.0.1:1',
+        token: 'tok',
+        ice_servers: [
+          { urls: 'turn:127.0.0.1:3478', username: 'u' },
+          { urls: 42 },
+          'stun:127.0.0.1:2',
+          { urls: 'turn:alice:BACKEND-SECRET@127.0.0.1:3478', username: 'alice', credential: 'BACKEND-SECRET' },
+          { urls: 'turn:127.0.0.1:99999?transport=udp', username: 'u', credential: 'BACKEND-SECRET' },
+          { urls: 'stun:127.0.0.1:1' },
+          { urls: ['turn:127.0.0.1:3478?transport=tcp'], username: 'u', credential: 'BACKEND-SECRET' },
+        ],
+      }),
+    );
+    const warnings: string[] = [];
+    const session = await requestSession(config(url), 'livekit', { onWarning: (w) => warnings.push(w) });
+    expect(session.iceServers).toEqual([
+      { urls: 'stun:127.0.0.1:1' },
+      { urls: ['turn:127.0.0.1:3478?transport=tcp'], username: 'u', credential: 'BACKEND-SECRET' },
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/ice_servers\[0\].*ice_servers\[1\].*ice_servers\[2\].*ice_servers\[3\].*ice_servers\[4\]/s);
+    expect(warnings[0]).not.toContain('BACKEND-SECRET');
+  });
+
+  it('keeps going with no ICE servers when every entry is bad', async () => {
+    const { url } = await serve((_req, res) => json(res, 200, { room_url: 'ws://127.0.0.1:1', token: 'tok', ice_servers: [{ urls: 'turn:127.0.0.1' }] }));
+    const session = await requestSession(config(url), 'livekit', { onWarning: () => undefined });
+    expect(session.iceServers).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { resolveProbeOptions } from '../../probes/validate.js';
 import { createAutoNegotiator } from '../../src/negotiator/auto-negotiator.js';
 import { ConvaiClient, type ClientInternals } from '../../src/client/convai-client.js';
 import type { ConvaiClientConfig } from '../../src/client/config.js';
@@ -55,6 +56,7 @@ interface Script {
   loaderFailures?: number;
   probeHangs?: boolean;
   hasRTCPeerConnection?: boolean;
+  wrapProbe?: (probe: ProbeFunction) => ProbeFunction;
 }
 
 function internals(script: Script): ClientInternals {
@@ -76,7 +78,7 @@ function internals(script: Script): ClientInternals {
       return s;
     },
     autoNegotiator: createAutoNegotiator({
-      probe,
+      probe: script.wrapProbe ? script.wrapProbe(probe) : probe,
       hasRTCPeerConnection: script.hasRTCPeerConnection ?? true,
       loader: async () => {
         loads += 1;
@@ -125,6 +127,25 @@ describe('negotiator: transport auto', () => {
     iceFromBackend = [{ urls: 'stun:127.0.0.1:3478' }];
     await connectConvai(config(), {}, internals({ verdict: 'webrtc' }));
     expect(probeCalls[0]!.iceTransportPolicy).toBe('all');
+  });
+
+  it('malformed ice_servers from the backend: the bad entry is dropped with a warning, negotiation goes on', async () => {
+    iceFromBackend = [{ urls: 'turn:127.0.0.1:3478' }, ...TURN];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      // the real probe validates its options first: that is where INVALID_CONFIG came from
+      const validating = (inner: ProbeFunction): ProbeFunction => async (options) => {
+        resolveProbeOptions(options as never);
+        return inner(options);
+      };
+      const { result } = await connectConvai(config(), {}, internals({ verdict: 'webrtc', wrapProbe: validating }));
+      expect(result).toMatchObject({ transport: 'livekit', iceServerSource: 'backend' });
+      expect(probeCalls[0]!.iceServers).toEqual(TURN);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain('ice_servers[0]');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('blocked: loads the WebSocket chunk and connects over it, resuming the session id', async () => {

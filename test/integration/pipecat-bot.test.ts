@@ -55,11 +55,11 @@ describe('local Pipecat bot', () => {
     });
     const body = (await res.json()) as { ws_url: string; character_session_id: string };
     expect(res.status).toBe(200);
-    expect(body.ws_url).toBe(`ws://127.0.0.1:${backend.port}/ws/${body.character_session_id}`);
+    expect(body.ws_url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${backend.port}/ws/${body.character_session_id}\\?token=[\\w-]{32}$`));
   });
 
   it('speaks the wire: bot-ready for client-ready, an echo with a tone, mic stats', async () => {
-    const { ws, messages, audio } = await openRaw(`ws://127.0.0.1:${backend.port}/ws/raw-1`);
+    const { ws, messages, audio } = await openRaw(bot.sessionUrl(`ws://127.0.0.1:${backend.port}`, 'raw-1'));
     ws.send(rtvi('client-ready', { version: '2.1.0' }, 'ready-1'));
     const ready = await until(() => messages.find((m) => m.type === 'bot-ready'), 'bot-ready');
     expect(ready.id).toBe('ready-1');
@@ -80,7 +80,7 @@ describe('local Pipecat bot', () => {
   });
 
   it('answers malformed input with RTVI errors and keeps serving', async () => {
-    const { ws, messages } = await openRaw(`ws://127.0.0.1:${backend.port}/ws/raw-2`);
+    const { ws, messages } = await openRaw(bot.sessionUrl(`ws://127.0.0.1:${backend.port}`, 'raw-2'));
     ws.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]));
     ws.send('a text frame');
     ws.send(encodeMessageFrame('not json'));

@@ -49,7 +49,7 @@ function open(options: ConstructorParameters<typeof PipecatSession>[2] = {}) {
     { WebSocket: WS, ...options },
   );
   const id = `s${++n}-${Date.now()}`;
-  const target = { transport: 'websocket' as const, wsUrl: `ws://127.0.0.1:${backend.port}/ws/${id}` };
+  const target = { transport: 'websocket' as const, wsUrl: bot.sessionUrl(`ws://127.0.0.1:${backend.port}`, id) };
   const stats = (): PipecatBotSessionStats | undefined => bot.sessions.find((s) => s.id === id);
   return { session, received, target, stats };
 }
@@ -137,6 +137,22 @@ describe('PipecatSession against the local Pipecat bot (real socket, real protob
       .catch((e: unknown) => e as ConvaiError);
     expect(error).toMatchObject({ name: 'TransportError', code: 'CONNECT_FAILED' });
     expect(String((error as Error).message)).not.toContain('secret-token-123');
+  });
+
+  it.each([
+    'ws://127.0.0.1:PORT/ws?session_token=SECRET-session-1',
+    'ws://127.0.0.1:PORT/ws?sig=SECRET-sig-1&jwt=SECRET-jwt-1',
+    'ws://alice:SECRET-pw-1@127.0.0.1:PORT/ws',
+    'ws://127.0.0.1:PORT/ws/SECRETpathtoken0123456789#SECRET-frag',
+  ])('keeps every credential-bearing part of %s out of the CONNECT_FAILED message', async (shape) => {
+    const port = await freePort();
+    const { session } = open();
+    const error = await session
+      .connect({ transport: 'websocket', wsUrl: shape.replace('PORT', String(port)) }, { timeoutMs: 5_000 })
+      .catch((e: unknown) => e as ConvaiError);
+    expect(error).toMatchObject({ name: 'TransportError', code: 'CONNECT_FAILED' });
+    expect((error as Error).message).toContain(`ws://127.0.0.1:${port}/ws`);
+    expect((error as Error).message).not.toContain('SECRET');
   });
 
   it('fails with CONNECT_TIMEOUT when the upgrade is never answered, and drops the half-open socket', async () => {

@@ -22,6 +22,13 @@ export const SECRETS = {
 } as const;
 
 const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
+/**
+ * URL parts that carry credentials, under the names backends use: a query parameter
+ * (`?session_token=`, `?sig=`, `?jwt=`, `?token=`...) or userinfo (`//user:pass@`). People
+ * see URLs only as scheme, host, port and path (src/util/redact.ts), so none may appear.
+ */
+export const SECRET_URL_PART =
+  /[?&;](?:token|session_token|access_token|sig|signature|jwt|api_key|apikey|key|password|credential|auth)=(?!(?:%3C|<|\[)?redacted)|\/\/[^\s/:@'"]+:[^\s/@'"]+@/i;
 /** The line Chromium itself logs when a WebSocket handshake fails (not a console call of any script). */
 export const CHROMIUM_WS_ERROR = /^\[console\.error\] WebSocket connection to 'wss?:\/\/[^']+' failed: /;
 
@@ -175,6 +182,11 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
       for (const [name, secret] of Object.entries(SECRETS)) {
         if (haystack.some((line) => line.includes(secret))) found.push(name);
       }
+      // the one-time tokens of the bot's ws_url (a WebSocket session credential)
+      const tokenLine = haystack.find((line) => bot.issuedTokens.some((t) => line.includes(t)) && !CHROMIUM_WS_ERROR.test(line));
+      if (tokenLine) found.push(`session token in: ${tokenLine.slice(0, 160)}`);
+      const url = haystack.find((line) => SECRET_URL_PART.test(line) && !CHROMIUM_WS_ERROR.test(line));
+      if (url) found.push(`credential-bearing URL in: ${url.slice(0, 120)}`);
       // any JWT (LiveKit access tokens are HS256 JWTs) in a log or event is a leaked token,
       // except in Chromium's own network-error line for a refused WebSocket upgrade: the
       // LiveKit protocol puts the token in the URL and the browser prints failed URLs

@@ -46,7 +46,8 @@ describe('createDiagnosticsPanel (DOM)', () => {
     const host = document.body.appendChild(document.createElement('div'));
     const reports: ProbeReport[] = [];
     const panel = createDiagnosticsPanel(host, { iceServers: stun, onReport: (r) => reports.push(r), shareBaseUrl: 'https://support.example.com/check?token=abc' });
-    expect(panel.shareUrl).toBe('https://support.example.com/check?ice=stun%3A127.0.0.1%3A3478&deadline=3000&policy=relay');
+    // no policy in the link: none was set, so whoever opens it gets the same automatic choice
+    expect(panel.shareUrl).toBe('https://support.example.com/check?ice=stun%3A127.0.0.1%3A3478&deadline=3000');
     expect(host.querySelector('.cvd-copy')!.hasAttribute('disabled')).toBe(true);
     (host.querySelector('.cvd-run') as HTMLButtonElement).click();
     await until(() => reports.length === 1);
