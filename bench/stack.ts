@@ -59,7 +59,8 @@ export async function startBenchStack(options: { readonly netns?: boolean } = {}
       apiKey,
       host,
       services: [room, bot],
-      get iceServers() {
+      // not Convai's shape (see `connectIceServers`): the bench varies what the probe is offered
+      get connectIceServers() {
         return [{ urls: state.offer === 'full' ? [turn.turnUdpUrl, turn.turnTcpUrl] : [turn.turnUdpUrl], ...cred }];
       },
     });

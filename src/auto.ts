@@ -13,4 +13,3 @@ setAutoNegotiator(createAutoNegotiator({ loader: () => import('./websocket.js') 
 export { connectConvai } from './negotiator/connect-convai.js';
 export type { ConnectConvaiOptions, ConnectConvaiResult } from './negotiator/connect-convai.js';
 export { memoryStore } from './negotiator/verdict-cache.js';
-export { DEFAULT_STUN_SERVERS } from './negotiator/choose-transport.js';

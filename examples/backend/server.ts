@@ -37,8 +37,13 @@ export interface BackendOptions {
   readonly port?: number;
   /** The `x-api-key` the `/connect` API accepts. */
   readonly apiKey: string;
-  /** ICE servers returned by `/connect` as `ice_servers` (the local coturn). */
-  readonly iceServers?: readonly Record<string, unknown>[];
+  /**
+   * ICE servers to return in `/connect` as `ice_servers`. Not Convai's shape: Convai's
+   * `/connect` carries none, and a LiveKit server hands out its TURN servers only in the
+   * signalling join (the local LiveKit room does). Off by default; for tests of apps or
+   * backends that do send them.
+   */
+  readonly connectIceServers?: readonly Record<string, unknown>[];
   readonly services?: readonly BackendService[];
   /** Hook for fault injection: may answer `/connect` itself (return true). */
   readonly interceptConnect?: (req: IncomingMessage, res: ServerResponse, attempt: number) => boolean | Promise<boolean>;
@@ -166,7 +171,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     sendJson(res, 200, {
       character_session_id: ctx.characterSessionId,
       transport,
-      ...(options.iceServers ? { ice_servers: options.iceServers } : {}),
+      ...(options.connectIceServers ? { ice_servers: options.connectIceServers } : {}),
       ...fields,
     });
   };

@@ -62,8 +62,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const apiKey = options.apiKey ?? `demo-${secret()}`;
     const backend = await startBackend({
       apiKey,
-      ...(iceServers.length ? { iceServers } : {}),
-      // /probe/ws answers the diagnostics page's WebSocket check
+      // Convai's shape: `/connect` names no ICE servers; the room's join response does.
+      // /probe/ws answers the diagnostics page's WebSocket check.
       services: [room, bot, wsEchoService()],
       log,
     });

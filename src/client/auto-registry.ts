@@ -16,16 +16,49 @@ import { PACKAGE_NAME } from './websocket-registry.js';
  * an app that only forces a transport carries none of it.
  */
 
-/** The client's steps, lent to the negotiator for one connect. */
+export interface PrepareOptions {
+  readonly signal: AbortSignal;
+  /** Use this `/connect` answer instead of asking again. */
+  readonly backendSession?: BackendSession;
+  /** The conversation to resume when asking the backend. */
+  readonly characterSessionId?: string;
+  /** The ICE servers the session will use, as soon as it knows them (LiveKit: its join response). */
+  readonly onIceServers?: (servers: readonly RTCIceServer[]) => void;
+}
+
+/** A connected session the client does not use yet (see `NegotiationHost.prepareTransport`). */
+export interface CandidateSession {
+  readonly transport: TransportKind;
+  /** The `character_session_id` its `/connect` answered. */
+  readonly characterSessionId: string | undefined;
+  /** Closes it; for a candidate that lost the race or that an upgrade no longer wants. */
+  discard(): Promise<void>;
+}
+
+/** The client's steps, lent to the negotiator for one connect and the session it opens. */
 export interface NegotiationHost {
   readonly config: ResolvedConfig;
-  /** `POST /connect` for a transport; resumes the conversation the connect names. */
-  requestBackend(transport: TransportKind, signal: AbortSignal): Promise<BackendSession>;
-  /** Creates and connects a session; given a backend session, makes no second `/connect`. */
+  /** `POST /connect` for a transport, resuming `characterSessionId` (else the connect's, else the client's). */
+  requestBackend(transport: TransportKind, signal: AbortSignal, characterSessionId?: string): Promise<BackendSession>;
+  /** Creates and connects a session and makes it the client's; given a backend session, makes no second `/connect`. */
   connectTransport(
     transport: TransportKind,
     options: { readonly signal: AbortSignal; readonly backendSession?: BackendSession; readonly characterSessionId?: string },
   ): Promise<void>;
+  /** Creates and connects a session without using it: closed again on failure or abort. */
+  prepareTransport(transport: TransportKind, options: PrepareOptions): Promise<CandidateSession>;
+  /** Makes a prepared session the client's, during a connect. */
+  useTransport(candidate: CandidateSession): void;
+  /**
+   * Mid-session: moves the conversation onto a prepared session once the bot is idle, closes
+   * the old one, and reports the result `next` makes of the current one. Resolves to whether
+   * it moved; a candidate it does not use is discarded.
+   */
+  upgrade(candidate: CandidateSession, next: (current: NegotiationResult) => NegotiationResult, signal: AbortSignal): Promise<boolean>;
+  /** The transport of the session in use, if any. */
+  currentTransport(): TransportKind | undefined;
+  /** Aborted when the app disconnects or the conversation ends: background work stops with it. */
+  readonly lifetime: AbortSignal;
   emit(event: NegotiationEvent): void;
 }
 

@@ -5,12 +5,18 @@ import type { VerdictStore } from './negotiation-types.js';
 /** How `transport: 'auto'` decides. Defaults live in `NEGOTIATION_DEFAULTS`. */
 export interface NegotiationConfig {
   /**
-   * Deadline of the WebRTC probe. A healthy network answers in ~100-300 ms; a network
-   * that silently drops UDP never answers, so this is what such a user waits.
+   * Upper bound of the probe's deadline. The deadline itself scales with the link: ten
+   * times the measured `/connect` round trip, at least 400 ms, at most this. A network
+   * that silently drops UDP never answers: at the deadline WebSocket is chosen
+   * provisionally while the LiveKit attempt goes on (see `upgrade`).
    * @default 1000
    */
   readonly probeDeadlineMs?: number;
-  /** After gathering, prove packets flow with two peer connections and an echo. @default true */
+  /**
+   * After gathering, also connect two local peer connections through the relay. The
+   * LiveKit connect that runs beside the probe already proves the path, so this only
+   * adds load. @default false
+   */
   readonly connectivityCheck?: boolean;
   /**
    * Where verdicts are remembered (`localStorage` fits); `false` turns remembering off.
@@ -30,6 +36,16 @@ export interface NegotiationConfig {
    * @default true
    */
   readonly handoffOnLoss?: boolean;
+  /**
+   * After a provisional WebSocket choice (no evidence either way in time), or when the
+   * browser reports a network change during a WebSocket session, keep trying WebRTC in
+   * the background and move the conversation onto it when it connects (`negotiation`
+   * event phase `'upgrade'`; same `character_session_id`; no `disconnect`).
+   * @default true
+   */
+  readonly upgrade?: boolean;
+  /** How long the background WebRTC attempts go on. @default 15000 */
+  readonly upgradeWindowMs?: number;
 }
 
 export interface ResolvedNegotiation {
@@ -40,15 +56,19 @@ export interface ResolvedNegotiation {
   readonly chunkRetries: number;
   readonly fallbackOnConnectFailure: boolean;
   readonly handoffOnLoss: boolean;
+  readonly upgrade: boolean;
+  readonly upgradeWindowMs: number;
 }
 
 export const NEGOTIATION_DEFAULTS = {
   probeDeadlineMs: 1_000,
-  connectivityCheck: true,
+  connectivityCheck: false,
   cacheTtlMs: 600_000,
   chunkRetries: 2,
   fallbackOnConnectFailure: true,
   handoffOnLoss: true,
+  upgrade: true,
+  upgradeWindowMs: 15_000,
 } as const satisfies Partial<ResolvedNegotiation>;
 
 export function resolveNegotiation(input: unknown): ResolvedNegotiation {
@@ -75,7 +95,7 @@ export function resolveNegotiation(input: unknown): ResolvedNegotiation {
   const prefixed = (field: string): Record<string, unknown> => ({ [`negotiation.${field}`]: n[field] });
   const int = (field: keyof typeof NEGOTIATION_DEFAULTS, min: number, max: number): number =>
     optionalInteger(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field] as number, min, max);
-  const bool = (field: 'connectivityCheck' | 'fallbackOnConnectFailure' | 'handoffOnLoss'): boolean =>
+  const bool = (field: 'connectivityCheck' | 'fallbackOnConnectFailure' | 'handoffOnLoss' | 'upgrade'): boolean =>
     optionalBoolean(prefixed(field), `negotiation.${field}`, NEGOTIATION_DEFAULTS[field]);
   return {
     probeDeadlineMs: int('probeDeadlineMs', 50, 120_000),
@@ -85,6 +105,8 @@ export function resolveNegotiation(input: unknown): ResolvedNegotiation {
     chunkRetries: int('chunkRetries', 0, 10),
     fallbackOnConnectFailure: bool('fallbackOnConnectFailure'),
     handoffOnLoss: bool('handoffOnLoss'),
+    upgrade: bool('upgrade'),
+    upgradeWindowMs: int('upgradeWindowMs', 0, 600_000),
   };
 }
 

@@ -27,13 +27,20 @@ export type NegotiationReason =
   | 'FORCED'
   | 'CACHED_VERDICT'
   | 'LIVEKIT_CONNECT_FAILED'
-  | 'LIVEKIT_CONNECTION_LOST';
+  | 'LIVEKIT_CONNECTION_LOST'
+  /** No evidence either way before the deadline: WebSocket for now, WebRTC still tried. */
+  | 'WEBRTC_TIMEOUT'
+  /** A provisional WebSocket session moved to WebRTC once it connected. */
+  | 'UPGRADED_TO_WEBRTC';
 
 /** What the app asks for: a transport, or `'auto'` to let the negotiator choose. */
 export type TransportPreference = 'livekit' | 'websocket' | 'auto';
 
-/** Where the ICE servers of a negotiation came from. */
-export type IceServerSource = 'config' | 'backend' | 'default';
+/**
+ * Where the ICE servers the negotiation tested came from: the app's config, the
+ * backend's `/connect` answer, or the LiveKit session's own join response.
+ */
+export type IceServerSource = 'config' | 'backend' | 'session';
 
 /**
  * Where remembered choices live. `localStorage` fits (its methods match); so does
@@ -74,6 +81,13 @@ export interface NegotiationResult {
   readonly fallback?: { readonly from: 'livekit'; readonly code: string; readonly message: string };
   /** Set when the session was lost on LiveKit mid-conversation and moved to WebSocket. */
   readonly handoff?: HandoffInfo;
+  /**
+   * WebSocket was chosen on silence (a deadline), not on evidence: WebRTC goes on being
+   * tried in the background (`negotiation.upgrade`).
+   */
+  readonly provisional?: boolean;
+  /** Set when a provisional WebSocket session moved to WebRTC mid-conversation. */
+  readonly upgrade?: { readonly from: 'websocket'; readonly to: 'livekit'; readonly afterMs: number };
   readonly timings: NegotiationTimings;
 }
 
@@ -105,6 +119,13 @@ export type NegotiationEvent =
       readonly from: 'livekit';
       readonly to: 'websocket';
       readonly reason: string;
+      readonly characterSessionId: string | undefined;
+    }
+  /** The conversation moved, mid-session, from a provisional WebSocket to WebRTC that now works. */
+  | {
+      readonly phase: 'upgrade';
+      readonly from: TransportKind;
+      readonly to: TransportKind;
       readonly characterSessionId: string | undefined;
     }
   | { readonly phase: 'connected'; readonly result: NegotiationResult };

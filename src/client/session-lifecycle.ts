@@ -1,25 +1,30 @@
 import type { TypedEmitter } from '../util/emitter.js';
 import { elapsed, now } from '../util/clock.js';
-import { ConvaiError } from '../errors/convai-error.js';
-import { ConfigError } from '../errors/config-error.js';
 import { TransportError, type TransportKind } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import type { TransportSession } from '../transports/transport-session.js';
 import type { ResolvedConfig, TransportPreference } from './config.js';
-import { requestSession, type BackendSession } from './backend.js';
-import { getWebSocketFactory, NOT_REGISTERED_MESSAGE } from './websocket-registry.js';
+import { getWebSocketFactory } from './websocket-registry.js';
+import { refuseBeforeConnect, typedConnectError } from './connect-errors.js';
 import {
-  AUTO_NOT_REGISTERED_MESSAGE,
   getAutoNegotiator,
   type AutoNegotiator,
+  type CandidateSession,
   type LostSession,
   type NegotiationHost,
+  type PrepareOptions,
 } from './auto-registry.js';
 import type { ConvaiClientEvents } from './client-events.js';
 import type { NegotiationResult } from './negotiation-types.js';
 import type { StateCell } from './state.js';
-import { createSession, type ClientInternals } from './session-factory.js';
+import type { ClientInternals } from './session-factory.js';
+import { SessionOpener } from './session-opener.js';
 import { PendingOperation } from './pending-operation.js';
+import { PreparedSession } from './prepared-session.js';
+import { waitForIdle } from './idle.js';
+
+/** How long an upgrade waits for the bot to finish its turn before switching anyway. */
+const IDLE_WAIT_MS = 10_000;
 
 export type { ClientInternals } from './session-factory.js';
 
@@ -37,9 +42,12 @@ export interface LifecycleConnectOptions {
 export class SessionLifecycle {
   private current: TransportSession | undefined;
   private readonly pending = new PendingOperation();
+  private readonly opener: SessionOpener;
   private closing: Promise<void> | undefined;
   private detach: (() => void)[] = [];
   private preference: TransportPreference | undefined;
+  /** Aborted when the conversation ends; background negotiator work stops with it. */
+  private lifetime = new AbortController();
   sessionId: string | undefined;
   transport: TransportKind | undefined;
   result: NegotiationResult | undefined;
@@ -54,6 +62,7 @@ export class SessionLifecycle {
   ) {
     this.sessionId = config.characterSessionId;
     this.micOn = config.startWithAudioOn;
+    this.opener = new SessionOpener(config, internals, () => ({ micOn: this.micOn, sessionId: this.sessionId }));
   }
 
   get session(): TransportSession | undefined {
@@ -68,23 +77,9 @@ export class SessionLifecycle {
     if (this.pending.promise) return this.pending.promise;
     const preference = options.transport ?? this.config.transport;
     // fail before any network call when a transport cannot be had (the seed's contract)
-    const refusal = this.refusal(preference);
+    const refusal = refuseBeforeConnect(preference, this.negotiator() !== undefined);
     if (refusal) return Promise.reject(refusal);
     return this.pending.start((signal) => this.connectAs(preference, options, signal), options.signal);
-  }
-
-  private refusal(preference: TransportPreference): ConvaiError | undefined {
-    if (preference !== 'livekit' && preference !== 'websocket' && preference !== 'auto') {
-      return new ConfigError('transport', "Expected `transport` to be 'livekit', 'websocket' or 'auto'.");
-    }
-    // with `convai-transport/auto` imported, the WebSocket chunk is loadable on demand
-    if (preference === 'websocket' && !getWebSocketFactory() && !this.negotiator()) {
-      return new TransportError('WEBSOCKET_NOT_REGISTERED', NOT_REGISTERED_MESSAGE, { transport: 'websocket' });
-    }
-    if (preference === 'auto' && !this.negotiator()) {
-      return new TransportError('AUTO_NOT_REGISTERED', AUTO_NOT_REGISTERED_MESSAGE);
-    }
-    return undefined;
   }
 
   private negotiator(): AutoNegotiator | undefined {
@@ -92,6 +87,8 @@ export class SessionLifecycle {
   }
 
   private async connectAs(preference: TransportPreference, options: LifecycleConnectOptions, signal: AbortSignal): Promise<void> {
+    this.lifetime.abort();
+    this.lifetime = new AbortController();
     this.state.connecting();
     try {
       const host = this.host(options.characterSessionId);
@@ -105,7 +102,7 @@ export class SessionLifecycle {
     } catch (error) {
       await this.closeSession();
       this.state.disconnected();
-      const typed = this.typed(error, signal, 'connect()');
+      const typed = typedConnectError(error, signal, 'connect()');
       if (!(typed instanceof AbortedError)) this.events.emit('error', typed);
       throw typed;
     }
@@ -136,58 +133,70 @@ export class SessionLifecycle {
     this.events.emit('connect', { transport: result.transport, characterSessionId: this.sessionId });
   }
 
-  /** Once aborted, whatever a step threw is a consequence of the abort. */
-  private typed(error: unknown, signal: AbortSignal, what: string): ConvaiError {
-    if (signal.aborted) return error instanceof AbortedError ? error : new AbortedError(what, signal.reason);
-    return error instanceof ConvaiError ? error : new TransportError('CONNECT_FAILED', `${what} failed: ${String(error)}`, { cause: error });
-  }
-
   private host(characterSessionId: string | undefined): NegotiationHost {
+    const resume = (id: string | undefined): string | undefined => id ?? characterSessionId;
     return {
       config: this.config,
-      requestBackend: (transport, signal) => this.requestBackend(transport, signal, characterSessionId),
-      connectTransport: (transport, o) =>
-        this.connectTransport(transport, {
-          signal: o.signal,
-          ...(o.backendSession ? { backendSession: o.backendSession } : {}),
-          characterSessionId: o.characterSessionId ?? characterSessionId,
-        }),
+      requestBackend: (transport, signal, id) => this.opener.requestBackend(transport, signal, resume(id)),
+      connectTransport: async (transport, o) => {
+        const candidate = await this.opener.prepare(transport, { ...o, characterSessionId: resume(o.characterSessionId) });
+        if (o.signal.aborted) {
+          await candidate.discard();
+          throw new AbortedError('connect()', o.signal.reason);
+        }
+        this.use(candidate);
+      },
+      prepareTransport: (transport, o) => this.opener.prepare(transport, { ...o, characterSessionId: resume(o.characterSessionId) }),
+      useTransport: (candidate) => this.use(candidate),
+      upgrade: (candidate, next, signal) => this.upgrade(candidate, next, signal),
+      currentTransport: () => this.current?.transport,
+      lifetime: this.lifetime.signal,
       emit: (event) => this.events.emit('negotiation', event),
     };
   }
 
-  private requestBackend(transport: TransportKind, signal: AbortSignal, characterSessionId?: string): Promise<BackendSession> {
-    const resume = characterSessionId ?? this.sessionId;
-    return requestSession(this.config, transport, {
-      signal,
-      ...(resume ? { characterSessionId: resume } : {}),
-      ...(this.internals.fetch ? { fetch: this.internals.fetch } : {}),
-    });
+  /** Makes a prepared session the client's. */
+  private use(candidate: CandidateSession): void {
+    if (!(candidate instanceof PreparedSession)) throw new TypeError('Not a session this client prepared.');
+    if (candidate.lost !== undefined) {
+      void candidate.discard();
+      throw new TransportError('CONNECTION_LOST', `The ${candidate.transport} session ended while connecting: ${candidate.lost}.`, {
+        transport: candidate.transport,
+      });
+    }
+    this.current = candidate.session;
+    this.attach(candidate.session);
+    candidate.adopt(this.onMessage, (early) =>
+      early.kind === 'error' ? this.events.emit('error', early.error) : this.events.emit('botAudioTrack', early.track),
+    );
+    this.sessionId = candidate.characterSessionId ?? this.sessionId;
+    this.transport = candidate.transport;
   }
 
-  /** One transport, one attempt: backend call (unless given), session, connect. */
-  private async connectTransport(
-    transport: TransportKind,
-    options: { signal: AbortSignal; backendSession?: BackendSession; characterSessionId?: string | undefined },
-  ): Promise<void> {
-    const { signal } = options;
-    const backend = options.backendSession ?? (await this.requestBackend(transport, signal, options.characterSessionId));
-    if (signal.aborted) throw new AbortedError('connect()', signal.reason);
-    if (backend.target.transport !== transport) {
-      throw new TransportError('CONNECT_FAILED', `Backend answered for ${backend.target.transport}, not ${transport}.`, { transport });
+  /** Mid-session: moves the conversation onto `candidate` once the bot is idle (see `NegotiationHost.upgrade`). */
+  private async upgrade(candidate: CandidateSession, next: (current: NegotiationResult) => NegotiationResult, signal: AbortSignal): Promise<boolean> {
+    if (this.pending.promise) await this.pending.promise.catch(() => undefined);
+    // a reply in flight on the old session would be cut off: switch between turns
+    await waitForIdle(this.state, signal, IDLE_WAIT_MS);
+    const old = this.current;
+    if (!old || !this.result || !this.state.value.isConnected || this.pending.promise || signal.aborted || old.transport === candidate.transport) {
+      await candidate.discard();
+      return false;
     }
-    const session = createSession(transport, this.onMessage, this.micOn, this.config, this.internals);
-    this.current = session;
-    this.attach(session);
+    this.detachSession();
     try {
-      await session.connect(backend.target, { signal, timeoutMs: this.config.connectTimeoutMs });
-    } catch (error) {
-      await this.closeSession();
-      throw error;
+      this.use(candidate);
+    } catch {
+      // the candidate was lost meanwhile: the old session goes on
+      this.attach(old);
+      this.current = old;
+      return false;
     }
-    if (signal.aborted) throw new AbortedError('connect()', signal.reason);
-    this.sessionId = backend.characterSessionId ?? this.sessionId;
-    this.transport = transport;
+    this.result = next(this.result);
+    this.events.emit('negotiation', { phase: 'upgrade', from: old.transport, to: candidate.transport, characterSessionId: this.sessionId });
+    this.events.emit('negotiation', { phase: 'connected', result: this.result });
+    await old.disconnect();
+    return true;
   }
 
   private attach(session: TransportSession): void {
@@ -213,6 +222,7 @@ export class SessionLifecycle {
           this.pending.start((signal) => this.handOff(negotiator, lost, signal)).catch(() => undefined);
           return;
         }
+        this.lifetime.abort();
         this.state.disconnected();
         if (error) this.events.emit('error', error);
         this.events.emit('disconnect', error ? { reason, error } : { reason });
@@ -229,8 +239,9 @@ export class SessionLifecycle {
       this.settle(result, this.preference, signal);
     } catch (error) {
       await this.closeSession();
+      this.lifetime.abort();
       this.state.disconnected();
-      const typed = this.typed(error, signal, 'Session handoff');
+      const typed = typedConnectError(error, signal, 'Session handoff');
       if (typed instanceof AbortedError) {
         // disconnect() during the handoff: the app ends a session it saw connected
         this.events.emit('disconnect', { reason: 'client' });
@@ -267,6 +278,7 @@ export class SessionLifecycle {
   }
 
   private async close(): Promise<void> {
+    this.lifetime.abort();
     await this.pending.cancel(new Error('disconnect() called'));
     const wasConnected = this.state.value.isConnected;
     await this.closeSession();

@@ -2,9 +2,10 @@ import type { AutoNegotiator, NegotiationHost } from '../client/auto-registry.js
 import type { NegotiationResult } from '../client/negotiation-types.js';
 import { getWebSocketFactory } from '../client/websocket-registry.js';
 import { elapsed, now } from '../util/clock.js';
-import { probe as runProbe } from '../../probes/probe.js';
+import { probeForNegotiation, type ProbeFunction } from './evidence.js';
 import { loadWebSocketTransport, type WebSocketModuleLoader } from './load-websocket.js';
-import { negotiate, type ProbeFunction } from './negotiate.js';
+import { negotiate } from './negotiate.js';
+import { upgradeInBackground, watchNetwork } from './upgrade.js';
 import { handOffSession, shouldHandOff } from './session-handoff.js';
 
 export interface AutoNegotiatorOptions {
@@ -24,18 +25,37 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
     await loadWebSocketTransport({ loader: options.loader, signal, retries: host.config.negotiation.chunkRetries });
     return elapsed(started);
   };
+  /**
+   * A WebSocket session of an `'auto'` connect that WebRTC could serve better re-checks
+   * WebRTC, bounded, when the browser reports a network change.
+   */
+  const watch = (host: NegotiationHost, result: NegotiationResult): NegotiationResult => {
+    const settings = host.config.negotiation;
+    if (result.transport !== 'websocket' || !settings.upgrade || result.reasons.includes('NO_RTCPEERCONNECTION')) return result;
+    let running: Promise<boolean> | undefined;
+    watchNetwork(host.lifetime, () => {
+      if (running || host.currentTransport() !== 'websocket') return;
+      running = upgradeInBackground(host, { windowMs: settings.upgradeWindowMs }).finally(() => {
+        running = undefined;
+      });
+    });
+    return result;
+  };
   return {
-    connect: (host, preference, signal) =>
+    connect: async (host, preference, signal) =>
       preference === 'websocket'
         ? connectWebSocket(host, signal, ensureWebSocket(host))
-        : negotiate(host, {
-            signal,
-            probe: options.probe ?? (runProbe as unknown as ProbeFunction),
-            ensureWebSocket: ensureWebSocket(host),
-            ...(options.hasRTCPeerConnection !== undefined ? { hasRTCPeerConnection: options.hasRTCPeerConnection } : {}),
-          }),
+        : watch(
+            host,
+            await negotiate(host, {
+              signal,
+              probe: options.probe ?? probeForNegotiation,
+              ensureWebSocket: ensureWebSocket(host),
+              ...(options.hasRTCPeerConnection !== undefined ? { hasRTCPeerConnection: options.hasRTCPeerConnection } : {}),
+            }),
+          ),
     shouldHandOff,
-    handOff: (host, request) => handOffSession(host, request, ensureWebSocket(host)),
+    handOff: async (host, request) => watch(host, await handOffSession(host, request, ensureWebSocket(host))),
   };
 }
 

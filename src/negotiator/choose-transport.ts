@@ -1,11 +1,8 @@
 import type { TransportKind } from '../errors/transport-error.js';
 import type { IceServerSource, NegotiationReason } from '../client/negotiation-types.js';
+import type { ProbeOutcome } from './evidence.js';
 
-/** What the negotiator needs of a probe report (the full report is in `probes/`). */
-export interface ProbeOutcome {
-  readonly verdict: 'webrtc' | 'webrtc-relay-tcp' | 'websocket' | 'none';
-  readonly reasons: readonly NegotiationReason[];
-}
+export type { ProbeOutcome } from './evidence.js';
 
 export interface Choice {
   readonly transport: TransportKind;
@@ -24,22 +21,19 @@ export function chooseTransport(outcome: ProbeOutcome): Choice {
 }
 
 /**
- * Which ICE servers the probe uses, in order: the app's, the backend's, a public
- * STUN list. Only a TURN server can prove the relay path Convai's `relay` policy
- * needs; with STUN alone the probe can only show that UDP gets out, so the probe
- * then runs with policy `all` and a failed LiveKit connect still falls back.
+ * Which ICE servers the probe tests, in order: the app's, those in the backend's
+ * `/connect` answer, else none yet: Convai's answer carries none, and the negotiator
+ * then waits for the servers the LiveKit session itself receives in its join response.
+ * Never a public STUN list: a srflx candidate from some other server says nothing about
+ * the relay path the session must use.
  */
-export const DEFAULT_STUN_SERVERS: readonly RTCIceServer[] = Object.freeze([
-  { urls: ['stun:stun.l.google.com:19302', 'stun:stun1.l.google.com:19302'] },
-]);
-
 export function pickIceServers(
   fromConfig: readonly RTCIceServer[] | undefined,
   fromBackend: readonly RTCIceServer[] | undefined,
-): { servers: readonly RTCIceServer[]; source: IceServerSource } {
+): { servers: readonly RTCIceServer[]; source: IceServerSource } | undefined {
   if (fromConfig && fromConfig.length > 0) return { servers: fromConfig, source: 'config' };
   if (fromBackend && fromBackend.length > 0) return { servers: fromBackend, source: 'backend' };
-  return { servers: DEFAULT_STUN_SERVERS, source: 'default' };
+  return undefined;
 }
 
 export function hasTurn(servers: readonly RTCIceServer[]): boolean {

@@ -1,21 +1,16 @@
 import type { BackendSession } from '../client/backend.js';
 import type { NegotiationHost } from '../client/auto-registry.js';
-import type { NegotiationReason, NegotiationResult } from '../client/negotiation-types.js';
-import type { TransportKind } from '../errors/transport-error.js';
+import type { NegotiationReason, NegotiationResult, NegotiationTimings } from '../client/negotiation-types.js';
 import { isTransportError, type TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { elapsed, now } from '../util/clock.js';
-import { chooseTransport, iceServerUrls, pickIceServers, probePolicy, type Choice, type ProbeOutcome } from './choose-transport.js';
-import { cacheKey, defaultStore, forgetVerdict, networkHint, readVerdict, writeVerdict } from './verdict-cache.js';
+import { iceServerUrls } from './choose-transport.js';
+import type { ProbeFunction } from './evidence.js';
+import { raceLiveKit } from './race.js';
+import { upgradeInBackground } from './upgrade.js';
+import { cacheKey, defaultStore, forgetVerdict, networkHint, readVerdict, writeVerdict, type RememberedVerdict } from './verdict-cache.js';
 
-/** What the negotiator asks of the probe; `probes/probe.ts` provides it. */
-export type ProbeFunction = (options: {
-  readonly iceServers: readonly RTCIceServer[];
-  readonly iceTransportPolicy: RTCIceTransportPolicy;
-  readonly deadlineMs: number;
-  readonly connectivityCheck: boolean;
-  readonly signal: AbortSignal;
-}) => Promise<ProbeOutcome>;
+export type { ProbeFunction } from './evidence.js';
 
 export interface NegotiateOptions {
   readonly signal: AbortSignal;
@@ -29,6 +24,18 @@ export interface NegotiateOptions {
   readonly hasRTCPeerConnection?: boolean;
 }
 
+/** The floor of the scaled probe deadline: below it a loaded machine misses healthy relays. */
+export const MIN_PROBE_DEADLINE_MS = 400;
+
+/**
+ * Waits scale with the link: ten backend round trips (a relay candidate needs about
+ * three), at least `MIN_PROBE_DEADLINE_MS`, at most the configured deadline. A slow link
+ * that misses it is not judged blocked: WebSocket is then provisional and WebRTC goes on.
+ */
+export function scaledDeadline(capMs: number, backendMs: number): number {
+  return Math.min(capMs, Math.max(MIN_PROBE_DEADLINE_MS, Math.round(10 * backendMs)));
+}
+
 /** A LiveKit connect failure that WebSocket may survive: not an abort, not a backend refusal. */
 function worthFallingBack(error: unknown): error is TransportError {
   return (
@@ -38,120 +45,148 @@ function worthFallingBack(error: unknown): error is TransportError {
   );
 }
 
-/** `transport: 'auto'`: remembered choice, or probe and choose; connect; fall back once. */
+/**
+ * `transport: 'auto'`. A remembered choice is used as is; otherwise the LiveKit connect
+ * and the probe race (`race.ts`), a failed LiveKit connect falls back once, and a
+ * provisional WebSocket choice keeps trying WebRTC in the background (`upgrade.ts`).
+ * The WebSocket chunk is prefetched at the first evidence of trouble and loads beside
+ * the WebSocket `/connect`, which resumes the conversation LiveKit's answer created.
+ */
 export async function negotiate(host: NegotiationHost, options: NegotiateOptions): Promise<NegotiationResult> {
   const started = now();
   const { config } = host;
   const settings = config.negotiation;
   const { signal } = options;
-  const preference = 'auto';
   const store = settings.cache === false ? undefined : (settings.cache ?? defaultStore());
   const key = cacheKey({
     url: config.url,
-    iceServerUrls: config.iceServers ? iceServerUrls(config.iceServers) : ['<from-backend>'],
+    iceServerUrls: config.iceServers ? iceServerUrls(config.iceServers) : ['<from-session>'],
     iceTransportPolicy: config.iceTransportPolicy,
     network: networkHint(),
   });
-  const hasPeerConnection = options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function';
-
-  let choice: Choice;
-  let fromCache = false;
-  let backendSession: BackendSession | undefined;
-  let backendMs: number | undefined;
-  let probeMs: number | undefined;
-  let verdict: string | undefined;
-  let iceServerSource: NegotiationResult['iceServerSource'];
+  const remember = (verdict: Omit<RememberedVerdict, 'storedAt'>): Promise<void> =>
+    store ? writeVerdict(store, key, { ...verdict, storedAt: Date.now() }) : Promise.resolve();
+  const timings: { -readonly [K in keyof NegotiationTimings]?: NegotiationTimings[K] } = {};
+  let chunk: Promise<number | undefined> | undefined;
+  const prefetch = (): Promise<number | undefined> => {
+    chunk ??= options.ensureWebSocket(signal, () => host.emit({ phase: 'loading-fallback' }));
+    chunk.catch(() => undefined);
+    return chunk;
+  };
+  const finish = (transport: NegotiationResult['transport'], reasons: readonly NegotiationReason[], extra: Partial<NegotiationResult> = {}): NegotiationResult => ({
+    transport,
+    preference: 'auto',
+    reasons,
+    fromCache: false,
+    ...extra,
+    timings: { ...timings, connectMs: timings.connectMs ?? 0, totalMs: elapsed(started) },
+  });
+  /** WebSocket: chunk and `/connect` side by side, then the session. */
+  const viaWebSocket = async (resume: BackendSession | undefined): Promise<void> => {
+    const t = now();
+    const [loadMs, backend] = await Promise.all([prefetch(), host.requestBackend('websocket', signal, resume?.characterSessionId)]);
+    if (loadMs !== undefined) timings.loadMs = loadMs;
+    host.emit({ phase: 'connecting', transport: 'websocket' });
+    await host.connectTransport('websocket', { signal, backendSession: backend });
+    timings.connectMs = elapsed(t);
+  };
 
   const remembered = store ? await readVerdict(store, key, settings.cacheTtlMs) : undefined;
   if (remembered) {
-    choice = { transport: remembered.transport, reasons: ['CACHED_VERDICT', ...remembered.reasons] };
-    fromCache = true;
-  } else if (!hasPeerConnection) {
-    // mobile webviews and some extensions: nothing to probe, and no LiveKit session to create
-    choice = { transport: 'websocket', reasons: ['NO_RTCPEERCONNECTION'] };
-    verdict = 'websocket';
-  } else {
-    if (!config.iceServers) {
-      // The backend's answer names its TURN servers. On a healthy network the same
-      // session is then used to connect, so asking first costs nothing extra.
-      const t = now();
-      backendSession = await host.requestBackend('livekit', signal);
-      backendMs = elapsed(t);
+    const reasons: NegotiationReason[] = ['CACHED_VERDICT', ...remembered.reasons];
+    host.emit({ phase: 'verdict', transport: remembered.transport, reasons, fromCache: true });
+    if (remembered.transport === 'websocket') {
+      await viaWebSocket(undefined).catch(async (error: unknown) => {
+        await forgetVerdict(store!, key);
+        throw error;
+      });
+      if (remembered.provisional && settings.upgrade) {
+        void upgradeInBackground(host, { windowMs: settings.upgradeWindowMs, onUpgraded: () => void remember({ transport: 'livekit', reasons: [] }) });
+      }
+      return finish('websocket', reasons, { fromCache: true });
     }
-    const picked = pickIceServers(config.iceServers, backendSession?.iceServers);
-    iceServerSource = picked.source;
-    host.emit({ phase: 'probing', iceServerSource });
-    const t = now();
-    const report = await options.probe({
-      iceServers: picked.servers,
-      iceTransportPolicy: probePolicy(picked.servers, config.iceTransportPolicy),
-      deadlineMs: settings.probeDeadlineMs,
-      connectivityCheck: settings.connectivityCheck,
-      signal,
-    });
-    probeMs = elapsed(t);
-    // the probe settles (with ABORTED) rather than rejecting; the negotiation must stop here
-    if (signal.aborted) throw new AbortedError('connect()', signal.reason);
-    verdict = report.verdict;
-    choice = chooseTransport(report);
-  }
-  host.emit({ phase: 'verdict', transport: choice.transport, reasons: choice.reasons, fromCache });
-
-  let fallback: NegotiationResult['fallback'];
-  let connectMs = 0;
-  let loadMs: number | undefined;
-  let transport: TransportKind = choice.transport;
-  if (choice.transport === 'livekit') {
     host.emit({ phase: 'connecting', transport: 'livekit' });
     const t = now();
     try {
-      await host.connectTransport('livekit', { signal, ...(backendSession ? { backendSession } : {}) });
-      connectMs = elapsed(t);
+      await host.connectTransport('livekit', { signal });
+      timings.connectMs = elapsed(t);
+      return finish('livekit', reasons, { fromCache: true });
     } catch (error) {
-      if (store) await forgetVerdict(store, key);
+      await forgetVerdict(store!, key);
       if (!settings.fallbackOnConnectFailure || !worthFallingBack(error) || signal.aborted) throw error;
-      fallback = { from: 'livekit', code: error.code, message: error.message };
       host.emit({ phase: 'fallback', from: 'livekit', to: 'websocket', code: error.code });
-      transport = 'websocket';
+      await viaWebSocket(undefined);
+      // what worked is remembered instead; a LiveKit failure may pass, so WebRTC is tried again later
+      await remember({ transport: 'websocket', reasons: ['LIVEKIT_CONNECT_FAILED'], provisional: true });
+      return finish('websocket', [...reasons, 'LIVEKIT_CONNECT_FAILED'], { fromCache: true, fallback: { from: 'livekit', code: error.code, message: error.message } });
     }
-  }
-  if (transport === 'websocket') {
-    loadMs = await options.ensureWebSocket(signal, () => host.emit({ phase: 'loading-fallback' }));
-    host.emit({ phase: 'connecting', transport: 'websocket' });
-    const t = now();
-    try {
-      // resume the session the LiveKit answer created, so the conversation keeps its id
-      const characterSessionId = backendSession?.characterSessionId;
-      await host.connectTransport('websocket', { signal, ...(characterSessionId ? { characterSessionId } : {}) });
-    } catch (error) {
-      if (store && fromCache) await forgetVerdict(store, key);
-      throw error;
-    }
-    connectMs = elapsed(t);
   }
 
-  const reasons: readonly NegotiationReason[] = fallback ? [...choice.reasons, 'LIVEKIT_CONNECT_FAILED'] : choice.reasons;
-  if (store && (!fromCache || fallback)) {
-    await writeVerdict(store, key, {
-      transport,
-      reasons: reasons.filter((r) => r !== 'CACHED_VERDICT'),
-      storedAt: Date.now(),
+  const hasPeerConnection = options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function';
+  if (!hasPeerConnection) {
+    // restricted webviews: nothing to probe, no LiveKit session to create, nothing to upgrade to
+    host.emit({ phase: 'verdict', transport: 'websocket', reasons: ['NO_RTCPEERCONNECTION'], fromCache: false });
+    await viaWebSocket(undefined);
+    await remember({ transport: 'websocket', reasons: ['NO_RTCPEERCONNECTION'], provisional: false });
+    return finish('websocket', ['NO_RTCPEERCONNECTION'], { verdict: 'websocket' });
+  }
+
+  let t = now();
+  const backend = await host.requestBackend('livekit', signal);
+  timings.backendMs = elapsed(t);
+  t = now();
+  host.emit({ phase: 'connecting', transport: 'livekit' });
+  const race = await raceLiveKit(host, backend, {
+    signal,
+    probe: options.probe,
+    deadlineMs: scaledDeadline(settings.probeDeadlineMs, timings.backendMs),
+    keepCandidate: settings.upgrade,
+    onTrouble: () => void prefetch(),
+  });
+  if (race.probeMs !== undefined) timings.probeMs = race.probeMs;
+  const probed = {
+    ...(race.outcome ? { verdict: race.outcome.verdict } : {}),
+    ...(race.iceServerSource ? { iceServerSource: race.iceServerSource } : {}),
+  };
+  if (signal.aborted) {
+    if (race.kind === 'livekit') await race.candidate.discard();
+    throw new AbortedError('connect()', signal.reason);
+  }
+
+  if (race.kind === 'livekit') {
+    const reasons = race.outcome?.reasons ?? [];
+    host.emit({ phase: 'verdict', transport: 'livekit', reasons, fromCache: false });
+    host.useTransport(race.candidate);
+    timings.connectMs = elapsed(t);
+    await remember({ transport: 'livekit', reasons });
+    return finish('livekit', reasons, probed);
+  }
+
+  if (race.kind === 'failed') {
+    if (store) await forgetVerdict(store, key);
+    const { error } = race;
+    if (!settings.fallbackOnConnectFailure || !worthFallingBack(error)) throw error;
+    host.emit({ phase: 'fallback', from: 'livekit', to: 'websocket', code: error.code });
+    await viaWebSocket(backend);
+    const reasons: NegotiationReason[] = [...(race.outcome?.reasons ?? []), 'LIVEKIT_CONNECT_FAILED'];
+    await remember({ transport: 'websocket', reasons, provisional: true });
+    return finish('websocket', reasons, { ...probed, fallback: { from: 'livekit', code: error.code, message: error.message } });
+  }
+
+  host.emit({ phase: 'verdict', transport: 'websocket', reasons: race.reasons, fromCache: false });
+  try {
+    await viaWebSocket(backend);
+  } catch (error) {
+    void race.candidate?.then((c) => c.discard(), () => undefined);
+    throw error;
+  }
+  await remember({ transport: 'websocket', reasons: race.reasons, provisional: race.provisional });
+  if (race.provisional && settings.upgrade) {
+    void upgradeInBackground(host, {
+      ...(race.candidate ? { candidate: race.candidate } : {}),
+      windowMs: settings.upgradeWindowMs,
+      onUpgraded: () => void remember({ transport: 'livekit', reasons: [] }),
     });
   }
-  return {
-    transport,
-    preference,
-    reasons,
-    ...(verdict !== undefined ? { verdict } : {}),
-    fromCache,
-    ...(iceServerSource ? { iceServerSource } : {}),
-    ...(fallback ? { fallback } : {}),
-    timings: {
-      ...(backendMs !== undefined ? { backendMs } : {}),
-      ...(probeMs !== undefined ? { probeMs } : {}),
-      ...(loadMs !== undefined ? { loadMs } : {}),
-      connectMs,
-      totalMs: elapsed(started),
-    },
-  };
+  return finish('websocket', race.reasons, { ...probed, provisional: race.provisional });
 }

@@ -4,6 +4,8 @@ import type { NegotiationReason, VerdictStore } from '../client/negotiation-type
 export interface RememberedVerdict {
   readonly transport: TransportKind;
   readonly reasons: readonly NegotiationReason[];
+  /** WebSocket chosen on silence, not on evidence: a later visit tries WebRTC in the background. */
+  readonly provisional?: boolean;
   /** Epoch ms. */
   readonly storedAt: number;
 }
@@ -91,6 +93,7 @@ export async function readVerdict(store: VerdictStore, key: string, ttlMs: numbe
       Array.isArray(parsed.reasons) &&
       // anything may be in storage: a non-string reason would throw in every UI that labels it
       parsed.reasons.every((r) => typeof r === 'string') &&
+      (parsed.provisional === undefined || typeof parsed.provisional === 'boolean') &&
       now - parsed.storedAt >= 0 &&
       now - parsed.storedAt < ttlMs
     ) {

@@ -19,6 +19,11 @@ export interface LiveKitSessionOptions {
   readonly iceServers?: readonly RTCIceServer[];
 }
 
+/** What this session reads of livekit-client's (internal) engine event with the join response. */
+interface JoinEmitter {
+  on(event: 'joined', listener: (join: { readonly iceServers: readonly { urls: string[]; username: string; credential: string }[] }) => void): unknown;
+}
+
 /** LiveKit's disconnect reasons that mean "the caller asked for it". */
 const CLIENT_INITIATED = new Set<DisconnectReason | undefined>([DisconnectReason.CLIENT_INITIATED]);
 
@@ -97,7 +102,14 @@ export class LiveKitSession implements TransportSession {
     });
     try {
       await Promise.race([connecting, cancelled]);
-      if (this.micEnabled) await this.publishMic(room, true);
+      if (this.micEnabled) {
+        // an unanswered permission prompt must hold neither connect() past its deadline
+        // nor disconnect(): at the deadline the publish goes on alone and reports by itself
+        const mic = this.publishMic(room, true);
+        await Promise.race([mic, cancelled.catch((error: unknown) => {
+          if (error instanceof AbortedError) throw error;
+        })]);
+      }
     } catch (error) {
       await this.disconnect();
       if (error instanceof AbortedError || error instanceof TransportError) throw error;
@@ -112,6 +124,15 @@ export class LiveKitSession implements TransportSession {
   }
 
   private wire(room: Room): void {
+    // the TURN servers a LiveKit server hands out arrive only in its join response, which
+    // livekit-client 2.23 emits on its engine as 'joined' (internal: the version is pinned,
+    // and the e2e tests on the Convai-shaped backend depend on it)
+    (room.engine as unknown as JoinEmitter).on('joined', (join) => {
+      const servers: RTCIceServer[] = this.options.iceServers
+        ? [...this.options.iceServers]
+        : join.iceServers.map((s) => ({ urls: [...s.urls], username: s.username, credential: s.credential }));
+      this.events.emit('iceServers', servers);
+    });
     room.on(RoomEvent.DataReceived, (payload: Uint8Array) => this.onMessage(payload));
     room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
       if (track.kind !== Track.Kind.Audio) return;
@@ -157,7 +178,10 @@ export class LiveKitSession implements TransportSession {
   private async publishMic(room: Room, enabled: boolean): Promise<void> {
     try {
       await room.localParticipant.setMicrophoneEnabled(enabled);
+      // a permission granted after disconnect() must not leave a live mic behind
+      if (this.closing) for (const publication of room.localParticipant.audioTrackPublications.values()) publication.track?.stop();
     } catch (error) {
+      if (this.closing) return;
       this.micEnabled = false;
       this.events.emit(
         'error',

@@ -31,6 +31,8 @@ export interface TransportSessionEvents {
   /** The transport is trying to restore a lost connection (LiveKit does this itself). */
   reconnecting: { readonly reason: string };
   reconnected: Record<string, never>;
+  /** The ICE servers the session will use, once it knows them (LiveKit: from its join response). */
+  iceServers: readonly RTCIceServer[];
 }
 
 /**

@@ -4,6 +4,8 @@ export interface LinkedSignal {
   readonly signal: AbortSignal;
   /** True when our own deadline fired (as opposed to the caller's signal). */
   readonly timedOut: () => boolean;
+  /** Aborts the child alone (the parent is untouched). */
+  readonly abort: (reason?: unknown) => void;
   /** Removes the listener from the parent and clears the timer. Always call it. */
   readonly dispose: () => void;
 }
@@ -29,6 +31,7 @@ export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number):
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
+    abort: (reason) => controller.abort(reason),
     dispose: () => {
       if (timer !== undefined) clearTimeout(timer);
       parent?.removeEventListener('abort', onAbort);

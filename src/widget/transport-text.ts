@@ -24,6 +24,8 @@ export const REASON_LABELS: Readonly<Record<NegotiationReason, string>> = Object
   CACHED_VERDICT: 'remembered from an earlier check',
   LIVEKIT_CONNECT_FAILED: 'WebRTC connect failed',
   LIVEKIT_CONNECTION_LOST: 'WebRTC connection lost mid-session',
+  WEBRTC_TIMEOUT: 'WebRTC not connected in time (still trying)',
+  UPGRADED_TO_WEBRTC: 'moved to WebRTC once it worked',
 });
 
 export const TRANSPORT_NAMES: Readonly<Record<TransportKind, string>> = Object.freeze({
@@ -85,6 +87,8 @@ export function describeProgress(event: NegotiationEvent): string {
       return 'WebRTC failed; falling back to WebSocket…';
     case 'handoff':
       return 'WebRTC connection lost; continuing over WebSocket…';
+    case 'upgrade':
+      return `${TRANSPORT_NAMES[event.to]} works now; the conversation moves over…`;
     case 'connected':
       return describeTransport(event.result).text;
   }

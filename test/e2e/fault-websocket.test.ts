@@ -191,7 +191,7 @@ describe('racing connect() and disconnect()', () => {
     expect(await settle(page)).toMatchObject(NOTHING_OPEN);
   });
 
-  it('disconnect() during the probe: ABORTED, no LiveKit or WebSocket session made', async () => {
+  it('disconnect() during the race: ABORTED, the LiveKit attempt closed, no WebSocket session made', async () => {
     const page = await fresh();
     const before = { ...stack.backend.connectCount };
     const joins = stack.room.stats().joins;
@@ -199,9 +199,10 @@ describe('racing connect() and disconnect()', () => {
     expect(r.reachedPhase).toBe(true);
     expect(r.connect).toMatchObject({ ok: false, code: 'ABORTED' });
     expect(r.state).toMatchObject({ isConnected: false, isConnecting: false });
-    // the ICE servers come from /connect (one livekit answer); nothing joined, no WebSocket session
+    // the LiveKit attempt runs beside the probe (it joined, to learn the TURN servers); it is
+    // closed with the rest, and no WebSocket session was made
     expect(stack.backend.connectCount.websocket).toBe(before.websocket);
-    expect(stack.room.stats().joins).toBe(joins);
+    expect(stack.room.stats().joins).toBeLessThanOrEqual(joins + 1);
     expect(await settle(page)).toMatchObject(NOTHING_OPEN);
   });
 

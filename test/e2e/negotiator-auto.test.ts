@@ -21,7 +21,6 @@ let pages: PageServer;
 let backend: Backend;
 let room: LiveKitRoomService;
 let bot: PipecatBot;
-let turnTcpForProbe = true;
 
 beforeAll(async () => {
   turn = await startCoturn();
@@ -29,16 +28,9 @@ beforeAll(async () => {
   const iceServers = [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], username: turn.username, credential: turn.password }];
   room = createLiveKitRoom({ apiKey: 'lk-key', apiSecret: 'lk-secret-that-is-long-enough-0123456789', iceServers });
   bot = createPipecatBot();
-  backend = await startBackend({
-    apiKey: API_KEY,
-    services: [room, bot],
-    // the probe's servers, as `/connect` returns them; a test may withhold TURN/TCP
-    get iceServers() {
-      return turnTcpForProbe
-        ? iceServers
-        : [{ urls: [turn.turnUdpUrl], username: turn.username, credential: turn.password }];
-    },
-  });
+  // Convai's shape: `/connect` names no ICE servers; the negotiator tests the TURN
+  // servers the LiveKit session receives in its join response
+  backend = await startBackend({ apiKey: API_KEY, services: [room, bot] });
 });
 
 afterAll(async () => {
@@ -53,7 +45,7 @@ afterEach(async () => {
   browser = undefined;
   room.faults.omitTurnTcp = false;
   room.faults.withholdAnswer = false;
-  turnTcpForProbe = true;
+  room.faults.delayJoinMs = undefined;
 });
 
 async function openPage(args: string[] = []): Promise<Page> {
@@ -89,8 +81,9 @@ describe('negotiator in Chromium', () => {
     const page = await openPage();
     const before = websocketChunkRequests().length;
     const outcome = await run(page);
-    expect(outcome).toMatchObject({ ok: true, transport: 'livekit', verdict: 'webrtc' });
-    expect(outcome.phases).toEqual(['probing', 'verdict', 'connecting', 'connected']);
+    expect(outcome).toMatchObject({ ok: true, transport: 'livekit', iceServerSource: 'session' });
+    // the LiveKit connect starts first; the probe, on the join's TURN servers, runs beside it
+    expect(outcome.phases).toEqual(['connecting', 'probing', 'verdict', 'connected']);
     expect(await page.evaluate(() => window.neg.converse('hello over webrtc'))).toBe('You said: hello over webrtc');
     expect(websocketChunkRequests().length).toBe(before);
     // one LiveKit session on the backend, none on the bot: healthy networks pay nothing extra
@@ -99,17 +92,17 @@ describe('negotiator in Chromium', () => {
   });
 
   it('UDP blocked in the browser, no TURN/TCP: falls back, loads the chunk, converses over WebSocket', async () => {
-    turnTcpForProbe = false;
     room.faults.omitTurnTcp = true;
     const page = await openPage(['--webrtc-ip-handling-policy=disable_non_proxied_udp']);
     const before = websocketChunkRequests().length;
     const outcome = await run(page);
-    expect(outcome).toMatchObject({ ok: true, transport: 'websocket', verdict: 'websocket' });
-    expect(outcome.reasons).toContain('UDP_BLOCKED');
-    // a correctness bound, not a speed target: decided at the deadline, not at the
-    // stack's own give-up (Chromium: ~40 s)
+    // the browser refuses every candidate: an answer, not silence, so WebSocket is final
+    expect(outcome).toMatchObject({ ok: true, transport: 'websocket', verdict: 'websocket', provisional: false, iceServerSource: 'session' });
+    expect(outcome.reasons).toContain('NO_RELAY_CANDIDATES');
+    // a correctness bound, not a speed target: decided on evidence, not at the stack's
+    // own give-up (Chromium: ~40 s)
     expect(outcome.timings?.['probeMs']).toBeLessThan(1_500 + 5_000);
-    expect(outcome.phases).toEqual(['probing', 'verdict', 'loading-fallback', 'connecting', 'connected']);
+    expect(outcome.phases).toEqual(['connecting', 'probing', 'loading-fallback', 'verdict', 'connecting', 'connected']);
     expect(websocketChunkRequests().length).toBe(before + 1);
     expect(await page.evaluate(() => window.neg.converse('hello over websocket'))).toBe('You said: hello over websocket');
     // the probe's peer connections are all closed
@@ -120,7 +113,7 @@ describe('negotiator in Chromium', () => {
   it('UDP blocked, TURN/TCP offered: stays on WebRTC over the TCP relay', async () => {
     const page = await openPage(['--webrtc-ip-handling-policy=disable_non_proxied_udp']);
     const outcome = await run(page);
-    expect(outcome).toMatchObject({ ok: true, transport: 'livekit', verdict: 'webrtc-relay-tcp' });
+    expect(outcome).toMatchObject({ ok: true, transport: 'livekit' });
     expect(await page.evaluate(() => window.neg.converse('tcp relay'))).toBe('You said: tcp relay');
     await page.evaluate(() => window.neg.disconnect());
   });
@@ -130,10 +123,12 @@ describe('negotiator in Chromium', () => {
     const page = await openPage();
     const outcome = await run(page, { connectTimeoutMs: 3_000 });
     expect(outcome).toMatchObject({ ok: true, transport: 'websocket', verdict: 'webrtc' });
+    expect(outcome.provisional).toBeUndefined();
     expect(outcome.fallback?.from).toBe('livekit');
     expect(['CONNECT_TIMEOUT', 'CONNECT_FAILED']).toContain(outcome.fallback?.code);
     expect(outcome.reasons).toContain('LIVEKIT_CONNECT_FAILED');
-    expect(outcome.phases).toEqual(['probing', 'verdict', 'connecting', 'fallback', 'loading-fallback', 'connecting', 'connected']);
+    // the chunk is prefetched at the failure, the first evidence of trouble
+    expect(outcome.phases).toEqual(['connecting', 'probing', 'loading-fallback', 'fallback', 'connecting', 'connected']);
     // the WebSocket session resumed the id the LiveKit answer created
     const livekitRooms = room.stats().sessions.map((s) => s.roomName);
     expect(outcome.characterSessionId).toBeTruthy();
@@ -142,6 +137,28 @@ describe('negotiator in Chromium', () => {
     expect(await page.evaluate(() => window.neg.converse('after fallback'))).toBe('You said: after fallback');
     expect(await page.evaluate(() => window.neg.peerConnections().open)).toBe(0);
     await page.evaluate(() => window.neg.disconnect());
+  });
+
+  it('slow signalling (no evidence in time): WebSocket provisionally, then the conversation moves to LiveKit mid-session', async () => {
+    room.faults.delayJoinMs = 2_500;
+    const page = await openPage();
+    const sessionsBefore = room.stats().sessions.length;
+    const outcome = await run(page, { negotiation: { cache: false, probeDeadlineMs: 400 } });
+    expect(outcome).toMatchObject({ ok: true, transport: 'websocket', provisional: true, reasons: ['WEBRTC_TIMEOUT'] });
+    expect(await page.evaluate(() => window.neg.converse('before the upgrade'))).toBe('You said: before the upgrade');
+    await page.waitForFunction(() => window.neg.now().transport === 'livekit', undefined, { timeout: 10_000 });
+    const now = await page.evaluate(() => window.neg.now());
+    expect(now.phases).toEqual(['upgrade', 'connected']);
+    expect(now.reasons[0]).toBe('UPGRADED_TO_WEBRTC');
+    // the same conversation: the next reply comes over LiveKit (the WebSocket session is closed)
+    expect(await page.evaluate(() => window.neg.converse('after the upgrade'))).toBe('You said: after the upgrade');
+    const lk = room.stats().sessions.slice(sessionsBefore);
+    expect(lk.length).toBe(1);
+    expect(lk[0]!.dataMessagesReceived).toBeGreaterThanOrEqual(1);
+    expect(bot.sessions.at(-1)?.id).toBeTruthy();
+    expect(lk[0]!.roomName).toBe(`convai-${bot.sessions.at(-1)?.id}`);
+    await page.evaluate(() => window.neg.disconnect());
+    expect(await page.evaluate(() => window.neg.peerConnections().open)).toBe(0);
   });
 
   it('forced websocket through connectConvai needs no side-effect import', async () => {

@@ -6,7 +6,7 @@ import type { ConvaiClientConfig } from '../../src/client/config.js';
 import { setWebSocketFactory } from '../../src/client/websocket-registry.js';
 import { connectConvai } from '../../src/negotiator/connect-convai.js';
 import { memoryStore } from '../../src/negotiator/verdict-cache.js';
-import type { ProbeFunction } from '../../src/negotiator/negotiate.js';
+import { MIN_PROBE_DEADLINE_MS, scaledDeadline, type ProbeFunction } from '../../src/negotiator/negotiate.js';
 import type { NegotiationEvent, NegotiationReason } from '../../src/client/negotiation-types.js';
 import { TransportError } from '../../src/errors/transport-error.js';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
@@ -23,12 +23,14 @@ let sessions: FakeSession[];
 let probeCalls: Parameters<ProbeFunction>[0][];
 let loads: number;
 let iceFromBackend: Record<string, unknown>[] | undefined;
+let sessionIds: { livekit: string[]; websocket: string[] };
 
 beforeEach(async () => {
   sessions = [];
   probeCalls = [];
   loads = 0;
   iceFromBackend = TURN as never;
+  sessionIds = { livekit: [], websocket: [] };
   setWebSocketFactory(undefined);
   backend = await startBackend({
     apiKey: API_KEY,
@@ -36,10 +38,21 @@ beforeEach(async () => {
       {
         name: 'fake-livekit',
         transport: 'livekit',
-        connectFields: () => ({ room_url: 'ws://127.0.0.1:9', token: 'tkn', ...(iceFromBackend ? { ice_servers: iceFromBackend } : {}) }),
+        connectFields: (ctx) => {
+          sessionIds.livekit.push(ctx.characterSessionId);
+          return { room_url: 'ws://127.0.0.1:9', token: 'tkn', ...(iceFromBackend ? { ice_servers: iceFromBackend } : {}) };
+        },
         close: async () => {},
       },
-      { name: 'fake-ws', transport: 'websocket', connectFields: (ctx) => ({ ws_url: `${ctx.wsBase}/ws` }), close: async () => {} },
+      {
+        name: 'fake-ws',
+        transport: 'websocket',
+        connectFields: (ctx) => {
+          sessionIds.websocket.push(ctx.characterSessionId);
+          return { ws_url: `${ctx.wsBase}/ws` };
+        },
+        close: async () => {},
+      },
     ],
   });
 });
@@ -52,7 +65,18 @@ afterEach(async () => {
 interface Script {
   verdict?: 'webrtc' | 'webrtc-relay-tcp' | 'websocket' | 'none';
   reasons?: NegotiationReason[];
+  /** A negative built on answers (true, the default) or on silence (false). */
+  conclusive?: boolean;
+  probeDelayMs?: number;
   livekitFails?: boolean;
+  /** Every LiveKit connect takes this long; `Infinity`: until aborted. */
+  livekitDelayMs?: number;
+  /** LiveKit connects after this many failed attempts (for upgrades). */
+  livekitFailFirst?: number;
+  /** Per LiveKit attempt, in order (past the end: the other fields apply). */
+  livekitPlan?: { delayMs: number; fails?: boolean }[];
+  /** The join response's ICE servers, reported by each LiveKit session. */
+  joinServers?: RTCIceServer[];
   loaderFailures?: number;
   probeHangs?: boolean;
   hasRTCPeerConnection?: boolean;
@@ -62,18 +86,31 @@ interface Script {
 function internals(script: Script): ClientInternals {
   const probe: ProbeFunction = async (options) => {
     probeCalls.push(options);
-    if (script.probeHangs) {
-      await new Promise<void>((_, reject) =>
-        options.signal.addEventListener('abort', () => reject(new Error('probe aborted')), { once: true }),
-      );
+    if (script.probeHangs || script.probeDelayMs) {
+      await new Promise<void>((resolve) => {
+        const timer = script.probeHangs ? undefined : setTimeout(resolve, script.probeDelayMs);
+        // the real probe settles with ABORTED rather than rejecting
+        options.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+      if (options.signal.aborted) return { verdict: 'none', reasons: ['ABORTED'] };
     }
-    return { verdict: script.verdict ?? 'webrtc', reasons: script.reasons ?? [] };
+    return { verdict: script.verdict ?? 'webrtc', reasons: script.reasons ?? [], ...(script.conclusive !== undefined ? { conclusive: script.conclusive } : {}) };
   };
+  let livekitAttempts = 0;
   let failuresLeft = script.loaderFailures ?? 0;
   return {
     createLiveKitSession: (onMessage, options) => {
       const s = new FakeSession('livekit', onMessage, options.enableMic);
-      if (script.livekitFails) s.failWith = new TransportError('CONNECT_FAILED', 'ICE failed', { transport: 'livekit' });
+      livekitAttempts += 1;
+      if (script.livekitFails || livekitAttempts <= (script.livekitFailFirst ?? 0)) {
+        s.failWith = new TransportError('CONNECT_FAILED', 'ICE failed', { transport: 'livekit' });
+      }
+      const plan = script.livekitPlan?.[livekitAttempts - 1];
+      const delay = plan ? plan.delayMs : script.livekitDelayMs;
+      if (delay === Infinity) s.hang = true;
+      else if (delay) s.delayMs = delay;
+      if (plan?.fails) s.failAfterDelay = new TransportError('CONNECT_TIMEOUT', 'ICE timed out', { transport: 'livekit' });
+      if (script.joinServers) s.joinServers = script.joinServers;
       sessions.push(s);
       return s;
     },
@@ -100,95 +137,191 @@ function config(extra: Partial<ConvaiClientConfig> = {}): ConvaiClientConfig {
   return { apiKey: API_KEY, characterId: 'c1', url: backend.url, negotiation: { cache: false }, ...extra };
 }
 
-describe('negotiator: transport auto', () => {
-  it('healthy: probes with the backend TURN servers, connects LiveKit on the same session, loads nothing', async () => {
+const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+describe('negotiator: transport auto (overlap)', () => {
+  it('healthy: LiveKit starts with the backend answer, beside the probe; LiveKit connected cancels the probe; nothing loaded', async () => {
     const events: NegotiationEvent['phase'][] = [];
-    const { client, result } = await connectConvai(config(), { onProgress: (e) => events.push(e.phase) }, internals({ verdict: 'webrtc' }));
-    expect(result).toMatchObject({ transport: 'livekit', preference: 'auto', verdict: 'webrtc', fromCache: false, iceServerSource: 'backend' });
-    expect(events).toEqual(['probing', 'verdict', 'connecting', 'connected']);
+    const { client, result } = await connectConvai(
+      config(),
+      { onProgress: (e) => events.push(e.phase) },
+      internals({ verdict: 'webrtc', probeHangs: true, livekitDelayMs: 30 }),
+    );
+    expect(result).toMatchObject({ transport: 'livekit', preference: 'auto', fromCache: false, iceServerSource: 'backend' });
+    expect(events).toEqual(['connecting', 'probing', 'verdict', 'connected']);
+    expect(probeCalls).toHaveLength(1);
+    expect(probeCalls[0]!.signal.aborted).toBe(true);
+    expect(probeCalls[0]).toMatchObject({ iceServers: TURN, iceTransportPolicy: 'relay', connectivityCheck: false });
     expect(loads).toBe(0);
     expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 0 });
-    expect(probeCalls[0]).toMatchObject({ iceServers: TURN, iceTransportPolicy: 'relay', deadlineMs: 1000, connectivityCheck: true });
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 0]]);
     expect(client.transport).toBe('livekit');
-    expect(result.timings.probeMs).toBeGreaterThanOrEqual(0);
+    expect(result.timings.backendMs).toBeGreaterThanOrEqual(0);
     expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.connectMs);
   });
 
-  it('app ICE servers: probes with them and asks the backend nothing before the verdict', async () => {
+  it('the probe deadline scales with the measured /connect time, between 400 ms and the configured cap', async () => {
+    await connectConvai(config({ negotiation: { cache: false, probeDeadlineMs: 5000 } }), {}, internals({ verdict: 'webrtc' }));
+    // a loopback /connect takes a few ms: the floor applies
+    expect(probeCalls[0]!.deadlineMs).toBe(MIN_PROBE_DEADLINE_MS);
+    expect(scaledDeadline(1000, 250)).toBe(1000);
+    expect(scaledDeadline(5000, 250)).toBe(2500);
+    expect(scaledDeadline(300, 1)).toBe(300);
+  });
+
+  it('app ICE servers: probes with them', async () => {
     const mine = [{ urls: 'turn:127.0.0.1:1?transport=tcp', username: 'a', credential: 'b-secret' }];
-    const { result } = await connectConvai(config({ iceServers: mine }), {}, internals({ verdict: 'webrtc-relay-tcp', reasons: ['TURN_TCP_ONLY'] }));
+    const { result } = await connectConvai(config({ iceServers: mine }), {}, internals({ verdict: 'webrtc-relay-tcp', reasons: ['TURN_TCP_ONLY'], probeDelayMs: 1, livekitDelayMs: 40 }));
     expect(result.iceServerSource).toBe('config');
     expect(probeCalls[0]!.iceServers).toEqual(mine);
-    expect(result).toMatchObject({ transport: 'livekit', reasons: ['TURN_TCP_ONLY'] });
+    expect(result).toMatchObject({ transport: 'livekit', reasons: ['TURN_TCP_ONLY'], verdict: 'webrtc-relay-tcp' });
     expect(backend.connectCount.livekit).toBe(1);
   });
 
   it('STUN only: probes with policy all (a srflx is the only evidence available)', async () => {
     iceFromBackend = [{ urls: 'stun:127.0.0.1:3478' }];
-    await connectConvai(config(), {}, internals({ verdict: 'webrtc' }));
+    await connectConvai(config(), {}, internals({ verdict: 'webrtc', livekitDelayMs: 20 }));
     expect(probeCalls[0]!.iceTransportPolicy).toBe('all');
   });
 
-  it('malformed ice_servers from the backend: the bad entry is dropped with a warning, negotiation goes on', async () => {
-    iceFromBackend = [{ urls: 'turn:127.0.0.1:3478' }, ...TURN];
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      // the real probe validates its options first: that is where INVALID_CONFIG came from
-      const validating = (inner: ProbeFunction): ProbeFunction => async (options) => {
-        resolveProbeOptions(options as never);
-        return inner(options);
-      };
-      const { result } = await connectConvai(config(), {}, internals({ verdict: 'webrtc', wrapProbe: validating }));
-      expect(result).toMatchObject({ transport: 'livekit', iceServerSource: 'backend' });
-      expect(probeCalls[0]!.iceServers).toEqual(TURN);
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0]![0])).toContain('ice_servers[0]');
-    } finally {
-      warn.mockRestore();
-    }
+  it("Convai's shape (no ICE servers in /connect): the probe tests the TURN servers of the LiveKit join, never a public list", async () => {
+    iceFromBackend = undefined;
+    const join = [{ urls: ['turn:127.0.0.1:3478?transport=udp'], username: 'lk', credential: 'join-secret' }];
+    const { result } = await connectConvai(config(), {}, internals({ verdict: 'webrtc', probeDelayMs: 1, livekitDelayMs: 40, joinServers: join }));
+    expect(result).toMatchObject({ transport: 'livekit', iceServerSource: 'session' });
+    expect(probeCalls.map((c) => c.iceServers)).toEqual([join]);
+    expect(probeCalls[0]!.iceTransportPolicy).toBe('relay');
   });
 
-  it('blocked: loads the WebSocket chunk and connects over it, resuming the session id', async () => {
-    const events: NegotiationEvent[] = [];
-    const { client, result } = await connectConvai(config(), { onProgress: (e) => events.push(e) }, internals({ verdict: 'websocket', reasons: ['UDP_BLOCKED'] }));
-    expect(result).toMatchObject({ transport: 'websocket', reasons: ['UDP_BLOCKED'], verdict: 'websocket' });
-    expect(events.map((e) => e.phase)).toEqual(['probing', 'verdict', 'loading-fallback', 'connecting', 'connected']);
+  it('conclusive negative (a TURN 401): WebSocket at once; the LiveKit attempt is cancelled and closed; the session id resumed', async () => {
+    const events: NegotiationEvent['phase'][] = [];
+    const { client, result } = await connectConvai(
+      config(),
+      { onProgress: (e) => events.push(e.phase) },
+      internals({ verdict: 'websocket', reasons: ['TURN_AUTH_FAILED'], conclusive: true, livekitDelayMs: Infinity }),
+    );
+    expect(result).toMatchObject({ transport: 'websocket', reasons: ['TURN_AUTH_FAILED'], verdict: 'websocket', provisional: false });
+    expect(events).toEqual(['connecting', 'probing', 'loading-fallback', 'verdict', 'connecting', 'connected']);
     expect(loads).toBe(1);
     expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 1 });
-    expect(sessions.map((s) => s.transport)).toEqual(['websocket']);
+    await tick(20);
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1], ['websocket', 0]]);
     expect(client.characterSessionId).toBeTruthy();
-    expect(result.timings.loadMs).toBeGreaterThanOrEqual(0);
+    expect(sessionIds.websocket).toEqual(sessionIds.livekit);
   });
 
-  it('no RTCPeerConnection: WebSocket at once, no probe, no LiveKit session', async () => {
+  it('no evidence in time (silence): WebSocket provisionally, then the upgrade moves the conversation to LiveKit without a disconnect', async () => {
+    const events: NegotiationEvent[] = [];
+    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ verdict: 'websocket', reasons: ['UDP_BLOCKED'], conclusive: false, livekitDelayMs: 600 }));
+    client.on('negotiation', (e) => events.push(e));
+    const disconnects: unknown[] = [];
+    client.on('disconnect', (d) => disconnects.push(d));
+    await client.connect();
+    expect(client.transport).toBe('websocket');
+    expect(client.lastNegotiation).toMatchObject({ transport: 'websocket', provisional: true, reasons: ['UDP_BLOCKED'] });
+    const ws = sessions.find((s) => s.transport === 'websocket')!;
+    ws.deliver({ type: 'bot-ready', data: {} });
+    await client.sendUserTextMessage('before');
+    ws.deliver({ type: 'bot-llm-text', data: { text: 'reply over ws' } });
+    ws.deliver({ type: 'bot-llm-stopped', data: {} });
+    await vi.waitFor(() => expect(client.transport).toBe('livekit'), { timeout: 3000 });
+    expect(events.map((e) => e.phase)).toContain('upgrade');
+    expect(events.find((e) => e.phase === 'upgrade')).toMatchObject({ from: 'websocket', to: 'livekit' });
+    expect(client.lastNegotiation).toMatchObject({ transport: 'livekit', reasons: ['UPGRADED_TO_WEBRTC', 'UDP_BLOCKED'], upgrade: { from: 'websocket', to: 'livekit' } });
+    expect(disconnects).toEqual([]);
+    expect(client.state.isConnected).toBe(true);
+    expect(ws.disconnects).toBe(1);
+    // the same conversation: the history is kept, the next message goes over LiveKit
+    const lk = sessions.filter((s) => s.transport === 'livekit').at(-1)!;
+    await client.sendUserTextMessage('after');
+    expect(ws.sent.filter((m) => m.includes('after'))).toEqual([]);
+    expect(lk.sent.filter((m) => m.includes('after'))).toHaveLength(1);
+    expect(client.chatMessages.map((m) => m.content)).toEqual(expect.arrayContaining(['before', 'after']));
+    expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 1 });
+    await client.disconnect();
+    expect(sessions.every((s) => s.disconnects >= 1)).toBe(true);
+  });
+
+  it('the upgrade waits for the bot to finish its turn', async () => {
+    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ verdict: 'websocket', conclusive: false, reasons: ['UDP_BLOCKED'], livekitDelayMs: 200 }));
+    await client.connect();
+    const ws = sessions.find((s) => s.transport === 'websocket')!;
+    ws.deliver({ type: 'bot-started-speaking', data: {} });
+    await tick(500);
+    expect(client.transport).toBe('websocket');
+    ws.deliver({ type: 'bot-stopped-speaking', data: {} });
+    await vi.waitFor(() => expect(client.transport).toBe('livekit'), { timeout: 2000 });
+    await client.disconnect();
+  });
+
+  it('upgrade: false keeps the provisional WebSocket and closes the LiveKit attempt', async () => {
+    const client = new ConvaiClient(
+      config({ transport: 'auto', negotiation: { cache: false, upgrade: false } }),
+      internals({ verdict: 'websocket', conclusive: false, reasons: ['UDP_BLOCKED'], livekitDelayMs: 200 }),
+    );
+    await client.connect();
+    await tick(400);
+    expect(client.transport).toBe('websocket');
+    expect(sessions.filter((s) => s.transport === 'livekit').every((s) => s.disconnects === 1)).toBe(true);
+    await client.disconnect();
+  });
+
+  it('no servers anywhere and no join: WebSocket provisionally at twice the deadline (WEBRTC_TIMEOUT)', async () => {
+    iceFromBackend = undefined;
+    const { client, result } = await connectConvai(config({ negotiation: { cache: false, probeDeadlineMs: 100, upgrade: false } }), {}, internals({ livekitDelayMs: Infinity }));
+    expect(probeCalls).toHaveLength(0);
+    expect(result).toMatchObject({ transport: 'websocket', reasons: ['WEBRTC_TIMEOUT'], provisional: true });
+    await client.disconnect();
+    expect(sessions.every((s) => s.disconnects === 1)).toBe(true);
+  });
+
+  it('disconnect() during the background upgrade: the LiveKit attempt is closed, nothing stays open', async () => {
+    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ verdict: 'websocket', conclusive: false, reasons: ['UDP_BLOCKED'], livekitDelayMs: Infinity }));
+    await client.connect();
+    expect(client.transport).toBe('websocket');
+    await client.disconnect();
+    await tick(20);
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1], ['websocket', 1]]);
+  });
+
+  it('the upgrade retries within its window when an attempt fails', async () => {
+    const client = new ConvaiClient(
+      config({ transport: 'auto', negotiation: { cache: false, upgradeWindowMs: 5000 } }),
+      // the race's attempt outlives the provisional choice, then fails; the next one connects
+      internals({ verdict: 'websocket', conclusive: false, reasons: ['UDP_BLOCKED'], livekitPlan: [{ delayMs: 300, fails: true }, { delayMs: 10 }] }),
+    );
+    await client.connect();
+    expect(client.transport).toBe('websocket');
+    await vi.waitFor(() => expect(client.transport).toBe('livekit'), { timeout: 4000 });
+    expect(backend.connectCount.livekit).toBe(2);
+    await client.disconnect();
+    expect(sessions.every((s) => s.disconnects === 1)).toBe(true);
+  });
+
+  it('no RTCPeerConnection: WebSocket at once, no probe, no LiveKit session, nothing to upgrade to', async () => {
     const { result } = await connectConvai(config(), {}, internals({ hasRTCPeerConnection: false }));
     expect(result).toMatchObject({ transport: 'websocket', reasons: ['NO_RTCPEERCONNECTION'] });
     expect(probeCalls).toHaveLength(0);
     expect(backend.connectCount).toMatchObject({ livekit: 0, websocket: 1 });
   });
 
-  it('good probe, failed LiveKit connect: falls back once and says why', async () => {
+  it('LiveKit fails before any negative evidence: falls back once and says why; the chunk was prefetched at the failure', async () => {
     const events: NegotiationEvent[] = [];
-    const { result } = await connectConvai(config(), { onProgress: (e) => events.push(e) }, internals({ verdict: 'webrtc', livekitFails: true }));
+    const { result } = await connectConvai(config(), { onProgress: (e) => events.push(e) }, internals({ verdict: 'webrtc', probeHangs: true, livekitFails: true }));
     expect(result.transport).toBe('websocket');
     expect(result.fallback).toEqual({ from: 'livekit', code: 'CONNECT_FAILED', message: 'ICE failed' });
     expect(result.reasons).toContain('LIVEKIT_CONNECT_FAILED');
-    expect(events.map((e) => e.phase)).toEqual(['probing', 'verdict', 'connecting', 'fallback', 'loading-fallback', 'connecting', 'connected']);
-    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([
-      ['livekit', 1],
-      ['websocket', 0],
-    ]);
+    expect(events.map((e) => e.phase)).toEqual(['connecting', 'probing', 'loading-fallback', 'fallback', 'connecting', 'connected']);
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1], ['websocket', 0]]);
   });
 
   it('fallback can be turned off', async () => {
-    const client = new ConvaiClient(config({ transport: 'auto', negotiation: { cache: false, fallbackOnConnectFailure: false } }), internals({ verdict: 'webrtc', livekitFails: true }));
+    const client = new ConvaiClient(config({ transport: 'auto', negotiation: { cache: false, fallbackOnConnectFailure: false } }), internals({ verdict: 'webrtc', probeHangs: true, livekitFails: true }));
     await expect(client.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
-    expect(loads).toBe(0);
   });
 
-  it('remembers the verdict, skips the probe while fresh, and a failed connect forgets it', async () => {
+  it('remembers the choice, skips the race while fresh, and a failed connect forgets it', async () => {
     const cache = memoryStore();
-    const script: Script = { verdict: 'websocket', reasons: ['UDP_BLOCKED'] };
+    const script: Script = { verdict: 'websocket', reasons: ['UDP_BLOCKED'], livekitDelayMs: Infinity };
     const first = await connectConvai(config({ negotiation: { cache } }), {}, internals(script));
     await first.client.disconnect();
     const second = await connectConvai(config({ negotiation: { cache } }), {}, internals(script));
@@ -197,62 +330,69 @@ describe('negotiator: transport auto', () => {
     expect(second.result.timings.probeMs).toBeUndefined();
     await second.client.disconnect();
 
-    // a LiveKit verdict remembered, then LiveKit fails: the entry is replaced by what worked
+    // a LiveKit choice remembered, then LiveKit fails: the entry is replaced by what worked
     const cache2 = memoryStore();
-    await (await connectConvai(config({ negotiation: { cache: cache2 } }), {}, internals({ verdict: 'webrtc' }))).client.disconnect();
+    await (await connectConvai(config({ negotiation: { cache: cache2 } }), {}, internals({ verdict: 'webrtc', livekitDelayMs: 10 }))).client.disconnect();
     const third = await connectConvai(config({ negotiation: { cache: cache2 } }), {}, internals({ verdict: 'webrtc', livekitFails: true }));
     expect(third.result).toMatchObject({ fromCache: true, transport: 'websocket' });
     await third.client.disconnect();
     const fourth = await connectConvai(config({ negotiation: { cache: cache2 } }), {}, internals({ verdict: 'webrtc' }));
     expect(fourth.result).toMatchObject({ fromCache: true, transport: 'websocket' });
+    await fourth.client.disconnect();
   });
 
-  it('a different configuration does not reuse a verdict', async () => {
+  it('a different configuration does not reuse a choice', async () => {
     const cache = memoryStore();
-    await (await connectConvai(config({ negotiation: { cache } }), {}, internals({ verdict: 'websocket' }))).client.disconnect();
+    await (await connectConvai(config({ negotiation: { cache } }), {}, internals({ verdict: 'websocket', livekitDelayMs: Infinity }))).client.disconnect();
     const other = [{ urls: 'turn:127.0.0.1:5?transport=tcp', username: 'x', credential: 'y-secret' }];
-    const { result } = await connectConvai(config({ negotiation: { cache }, iceServers: other }), {}, internals({ verdict: 'webrtc' }));
+    const { result } = await connectConvai(config({ negotiation: { cache }, iceServers: other }), {}, internals({ verdict: 'webrtc', livekitDelayMs: 20 }));
     expect(result.fromCache).toBe(false);
     expect(probeCalls).toHaveLength(2);
   });
 
-  it('an expired verdict is probed again', async () => {
+  it('an expired choice is negotiated again', async () => {
     const cache = memoryStore();
-    await (await connectConvai(config({ negotiation: { cache, cacheTtlMs: 0 } }), {}, internals({ verdict: 'websocket' }))).client.disconnect();
-    await connectConvai(config({ negotiation: { cache, cacheTtlMs: 0 } }), {}, internals({ verdict: 'websocket' }));
+    await (await connectConvai(config({ negotiation: { cache, cacheTtlMs: 0 } }), {}, internals({ verdict: 'websocket', livekitDelayMs: Infinity }))).client.disconnect();
+    await connectConvai(config({ negotiation: { cache, cacheTtlMs: 0 } }), {}, internals({ verdict: 'websocket', livekitDelayMs: Infinity }));
     expect(probeCalls).toHaveLength(2);
   });
 
   it('retries a failed chunk load, then succeeds', async () => {
-    const { result } = await connectConvai(config(), {}, internals({ verdict: 'websocket', loaderFailures: 1 }));
+    const { result } = await connectConvai(config(), {}, internals({ verdict: 'websocket', loaderFailures: 1, livekitDelayMs: Infinity }));
     expect(result.transport).toBe('websocket');
     expect(loads).toBe(2);
   });
 
-  it('a chunk that never loads surfaces CHUNK_LOAD_FAILED after bounded retries', async () => {
-    const error = await connectConvai(config({ negotiation: { cache: false, chunkRetries: 1 } }), {}, internals({ verdict: 'websocket', loaderFailures: 99 })).catch((e: unknown) => e);
+  it('a chunk that never loads surfaces CHUNK_LOAD_FAILED after bounded retries, and leaves nothing open', async () => {
+    const error = await connectConvai(config({ negotiation: { cache: false, chunkRetries: 1 } }), {}, internals({ verdict: 'websocket', loaderFailures: 99, livekitDelayMs: Infinity })).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TransportError', code: 'CHUNK_LOAD_FAILED' });
     expect(loads).toBe(2);
+    await tick(20);
+    expect(sessions.filter((s) => s.disconnects === 0)).toEqual([]);
   });
 
-  it('one AbortSignal cancels the probe and leaves nothing open', async () => {
+  it('one AbortSignal cancels the race: the probe and the LiveKit attempt, nothing left open', async () => {
     const controller = new AbortController();
-    const pending = connectConvai(config(), { signal: controller.signal }, internals({ probeHangs: true }));
-    await new Promise((r) => setTimeout(r, 100));
+    const pending = connectConvai(config(), { signal: controller.signal }, internals({ probeHangs: true, livekitDelayMs: Infinity }));
+    await tick(100);
     expect(probeCalls).toHaveLength(1);
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(sessions).toHaveLength(0);
+    expect(probeCalls[0]!.signal.aborted).toBe(true);
+    await tick(20);
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1]]);
     expect(loads).toBe(0);
   });
 
-  it('disconnect() during the probe cancels the negotiation', async () => {
-    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ probeHangs: true }));
+  it('disconnect() during the race cancels the negotiation', async () => {
+    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ probeHangs: true, livekitDelayMs: Infinity }));
     const pending = client.connect();
-    await new Promise((r) => setTimeout(r, 100));
+    await tick(100);
     await client.disconnect();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
     expect(client.state.agentState).toBe('disconnected');
+    await tick(20);
+    expect(sessions.every((s) => s.disconnects === 1)).toBe(true);
   });
 });
 

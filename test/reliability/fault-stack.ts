@@ -94,7 +94,6 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
   };
   const backend = await startBackend({
     apiKey: SECRETS.apiKey,
-    iceServers,
     services: [room, bot],
     log,
     interceptConnect: async (req, res) => {

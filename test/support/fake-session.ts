@@ -18,7 +18,13 @@ export class FakeSession implements TransportSession {
   micEnabled: boolean;
   disconnects = 0;
   failWith: Error | undefined;
+  /** Fails with this once `delayMs` has passed (a connect that times out). */
+  failAfterDelay: Error | undefined;
   hang = false;
+  /** Connect takes this long (abortable). */
+  delayMs = 0;
+  /** Emitted as `iceServers` at the start of connect, as a LiveKit join response would. */
+  joinServers: RTCIceServer[] | undefined;
 
   constructor(
     readonly transport: TransportKind,
@@ -37,12 +43,22 @@ export class FakeSession implements TransportSession {
   }
 
   async connect(target: ConnectTarget, options: SessionConnectOptions): Promise<void> {
+    if (this.joinServers) this.events.emit('iceServers', this.joinServers);
     if (this.failWith) throw this.failWith;
-    if (this.hang) {
-      await new Promise<void>((_, reject) => {
-        options.signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+    if (this.hang || this.delayMs > 0) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = this.hang ? undefined : setTimeout(resolve, this.delayMs);
+        options.signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
       });
     }
+    if (this.failAfterDelay) throw this.failAfterDelay;
     this.connectedTo = target;
   }
 

@@ -38,6 +38,8 @@ export interface VerdictRow {
   /** `verdictMs` is within the deadline (plus the slack of closing the probe's peer connections). */
   readonly withinDeadline: boolean;
   readonly finalTransport: string | undefined;
+  /** The transport the `verdict` event chose. */
+  readonly chosenTransport?: string;
   readonly fallback?: string;
   readonly conversationOk: boolean;
   readonly auto: RunMeasure;
@@ -101,10 +103,8 @@ export class VerdictRig {
       const backend = await startBackend({
         apiKey: API_KEY,
         host: ns.rootIp,
+        // Convai's shape: the probe learns the TURN servers from the room's join response
         services: [room, bot],
-        get iceServers() {
-          return state.servers.map((s) => ({ ...s }));
-        },
       });
       opened.push({ close: () => backend.stop() });
       const origin = pages.url.replace(/\/$/, '');
@@ -182,6 +182,7 @@ export class VerdictRig {
         deadlineMs,
         withinDeadline: verdictMs === undefined || verdictMs <= deadlineMs + DEADLINE_SLACK_MS,
         finalTransport: auto.measure.transport,
+        ...(chosen ? { chosenTransport: chosen } : {}),
         ...(auto.outcome.fallback ? { fallback: auto.outcome.fallback } : {}),
         conversationOk: auto.measure.conversed,
         auto: auto.measure,

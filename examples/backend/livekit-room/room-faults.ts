@@ -8,6 +8,11 @@ export interface RoomFaults {
   closeSignalAfterMs?: number;
   /** Never answer offers: the client's connect waits for a PC that never comes. */
   withholdAnswer?: boolean;
+  /**
+   * Send the join response (and so the TURN servers) this long after the client opens
+   * its signalling socket: a slow signalling path. livekit-client gives up after 5 s.
+   */
+  delayJoinMs?: number;
   /** Leave every `turn:...?transport=tcp` / `turns:` URL out of the join response. */
   omitTurnTcp?: boolean;
   /**

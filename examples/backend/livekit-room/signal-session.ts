@@ -125,6 +125,15 @@ export class SignalSession {
 
   private start(): void {
     const { faults } = this.options;
+    if (faults.delayJoinMs !== undefined && faults.delayJoinMs > 0) {
+      this.later(faults.delayJoinMs, () => this.join());
+      return;
+    }
+    this.join();
+  }
+
+  private join(): void {
+    const { faults } = this.options;
     const iceServers = faults.omitTurnTcp ? withoutTcpTurn(this.options.iceServers) : this.options.iceServers;
     this.send(
       joinResponse({

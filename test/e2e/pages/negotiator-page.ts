@@ -13,6 +13,7 @@ const created = trackInstances('RTCPeerConnection');
 let client: ConvaiClient | undefined;
 const messages: InboundMessage[] = [];
 const phases: string[] = [];
+const later: string[] = [];
 
 export interface RunOutcome {
   readonly ok: boolean;
@@ -21,6 +22,8 @@ export interface RunOutcome {
   readonly verdict?: string;
   readonly fallback?: { readonly from: string; readonly code: string };
   readonly fromCache?: boolean;
+  readonly provisional?: boolean;
+  readonly iceServerSource?: string;
   readonly timings?: Record<string, number>;
   readonly characterSessionId?: string;
   readonly code?: string;
@@ -32,6 +35,7 @@ export interface RunOutcome {
 async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOptions, 'transport'> = {}): Promise<RunOutcome> {
   const started = performance.now();
   phases.length = 0;
+  later.length = 0;
   try {
     // imported on first use, as an app may: until then the page has no negotiator
     const { connectConvai } = await import('../../../src/auto.js');
@@ -41,6 +45,8 @@ async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOption
     });
     client = result.client;
     client.on('message', (m) => messages.push(m));
+    // what happens after connect (an upgrade) is recorded too
+    client.on('negotiation', (e) => later.push(e.phase));
     return {
       ok: true,
       transport: result.result.transport,
@@ -48,6 +54,8 @@ async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOption
       ...(result.result.verdict ? { verdict: result.result.verdict } : {}),
       ...(result.result.fallback ? { fallback: result.result.fallback } : {}),
       fromCache: result.result.fromCache,
+      ...(result.result.provisional !== undefined ? { provisional: result.result.provisional } : {}),
+      ...(result.result.iceServerSource ? { iceServerSource: result.result.iceServerSource } : {}),
       timings: { ...result.result.timings },
       ...(client.characterSessionId ? { characterSessionId: client.characterSessionId } : {}),
       phases: [...phases],
@@ -85,11 +93,16 @@ async function disconnect(): Promise<void> {
   client = undefined;
 }
 
+/** The transport the conversation is on now, and the negotiation phases seen since connect. */
+function now(): { transport: string | undefined; reasons: readonly string[]; phases: readonly string[] } {
+  return { transport: client?.transport, reasons: client?.lastNegotiation?.reasons ?? [], phases: [...later] };
+}
+
 function peerConnections(): { created: number; open: number } {
   return { created: created.length, open: openPeerConnections(created) };
 }
 
-const api = { run, connectDirect, converse, disconnect, peerConnections };
+const api = { run, connectDirect, converse, disconnect, peerConnections, now };
 declare global {
   interface Window {
     neg: typeof api;

@@ -1,0 +1,130 @@
+import type { BackendSession } from '../client/backend.js';
+import type { CandidateSession, NegotiationHost } from '../client/auto-registry.js';
+import type { IceServerSource, NegotiationReason } from '../client/negotiation-types.js';
+import { linkSignal } from '../util/abort.js';
+import { elapsed, now } from '../util/clock.js';
+import { pickIceServers, probePolicy } from './choose-transport.js';
+import { weigh, type ProbeFunction, type ProbeOutcome } from './evidence.js';
+
+export interface RaceOptions {
+  readonly signal: AbortSignal;
+  readonly probe: ProbeFunction;
+  /** Probe deadline, already scaled to the link. */
+  readonly deadlineMs: number;
+  /** Keep the LiveKit attempt alive after a provisional WebSocket choice (for an upgrade). */
+  readonly keepCandidate: boolean;
+  /** First evidence of trouble: the caller starts loading the WebSocket chunk. */
+  readonly onTrouble: () => void;
+}
+
+interface ProbeRun {
+  readonly outcome?: ProbeOutcome;
+  readonly probeMs?: number;
+  readonly iceServerSource?: IceServerSource;
+}
+
+export type RaceOutcome =
+  /** LiveKit connected first: the candidate is ready to use. */
+  | ({ readonly kind: 'livekit'; readonly candidate: CandidateSession } & ProbeRun)
+  /** The evidence says WebSocket; `candidate` is the LiveKit attempt still running when provisional. */
+  | ({
+      readonly kind: 'websocket';
+      readonly reasons: readonly NegotiationReason[];
+      readonly provisional: boolean;
+      readonly candidate?: Promise<CandidateSession>;
+    } & ProbeRun)
+  /** LiveKit failed before any negative evidence. */
+  | ({ readonly kind: 'failed'; readonly error: unknown } & ProbeRun);
+
+/**
+ * Overlap instead of waiting: the LiveKit connect starts at once with the backend's
+ * answer, and the probe runs beside it, on the ICE servers the session really uses
+ * (config, the `/connect` answer, else the session's own join response). The first
+ * conclusive evidence decides: LiveKit connected, a conclusive negative probe (answers,
+ * not silence), or LiveKit failing. Silence only makes WebSocket provisional: at the
+ * probe deadline, or at twice it when no probe could run; after a positive probe the
+ * LiveKit attempt gets its whole connect timeout.
+ */
+export function raceLiveKit(host: NegotiationHost, backend: BackendSession, options: RaceOptions): Promise<RaceOutcome> {
+  const { config } = host;
+  // the LiveKit attempt may outlive the connect (as the upgrade candidate): the session's lifetime bounds it
+  const attempt = linkSignal(options.signal);
+  const onLifetimeEnd = (): void => attempt.abort(host.lifetime.reason);
+  host.lifetime.addEventListener('abort', onLifetimeEnd, { once: true });
+  const probeStop = linkSignal(options.signal);
+  let run: ProbeRun = {};
+  let probeStarted = false;
+
+  return new Promise<RaceOutcome>((resolve) => {
+    let settled = false;
+    let kept = false;
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    const settle = (outcome: RaceOutcome, keepAttempt: boolean): void => {
+      if (settled) return;
+      settled = true;
+      kept = keepAttempt;
+      clearTimeout(guard);
+      probeStop.abort();
+      probeStop.dispose();
+      if (!keepAttempt) attempt.abort(new Error('the negotiation decided without this LiveKit attempt'));
+      resolve({ ...run, ...outcome });
+    };
+    const startProbe = (servers: readonly RTCIceServer[], source: IceServerSource): void => {
+      if (probeStarted || settled || servers.length === 0) return;
+      probeStarted = true;
+      run = { iceServerSource: source };
+      host.emit({ phase: 'probing', iceServerSource: source });
+      const t = now();
+      void options
+        .probe({
+          iceServers: servers,
+          iceTransportPolicy: probePolicy(servers, config.iceTransportPolicy),
+          deadlineMs: options.deadlineMs,
+          connectivityCheck: config.negotiation.connectivityCheck,
+          signal: probeStop.signal,
+          onServerFailed: options.onTrouble,
+        })
+        .then((outcome) => {
+          if (settled) return;
+          run = { outcome, probeMs: elapsed(t), iceServerSource: source };
+          const evidence = weigh(outcome);
+          // a usable relay: wait for LiveKit itself, up to its own connect timeout (then fall back)
+          if (evidence === 'positive') return clearTimeout(guard);
+          options.onTrouble();
+          const provisional = evidence === 'provisional-negative';
+          settle({ kind: 'websocket', reasons: outcome.reasons, provisional, ...(provisional && options.keepCandidate ? { candidate } : {}) }, provisional && options.keepCandidate);
+        });
+    };
+
+    const candidate = host.prepareTransport('livekit', {
+      signal: attempt.signal,
+      backendSession: backend,
+      onIceServers: (servers) => startProbe(servers, 'session'),
+    });
+    candidate.then(
+      (ready) => {
+        // connected just as the race was decided without it: nobody else will close it
+        if (settled && !kept) void ready.discard();
+        else if (!settled) settle({ kind: 'livekit', candidate: ready }, true);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        options.onTrouble();
+        settle({ kind: 'failed', error }, false);
+      },
+    );
+    candidate
+      .finally(() => {
+        host.lifetime.removeEventListener('abort', onLifetimeEnd);
+        attempt.dispose();
+      })
+      .catch(() => undefined);
+
+    const known = pickIceServers(config.iceServers, backend.iceServers);
+    if (known) startProbe(known.servers, known.source);
+    guard = setTimeout(() => {
+      options.onTrouble();
+      settle({ kind: 'websocket', reasons: ['WEBRTC_TIMEOUT'], provisional: true, ...(options.keepCandidate ? { candidate } : {}) }, options.keepCandidate);
+    }, 2 * options.deadlineMs);
+  });
+}
