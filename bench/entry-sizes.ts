@@ -9,6 +9,7 @@ export const ENTRIES = [
   'convai-transport/react',
   'convai-transport/widget',
   'convai-transport/probe',
+  'convai-transport/diagnostics',
 ] as const;
 
 export interface EntrySize {

@@ -17,16 +17,21 @@ interface App {
   readonly html: string;
   readonly entry: string;
   readonly pipecat: Expectation;
+  /** `none`: not a byte of livekit-client either (the diagnostics panel never connects). */
+  readonly livekit?: 'none' | 'some';
 }
-const fixture = (name: string, entry: string, pipecat: Expectation): App => ({
+const fixture = (name: string, entry: string, pipecat: Expectation, livekit?: 'none' | 'some'): App => ({
   name: `${name} fixture`,
   html: `test/fixtures/${name}/index.html`,
   entry: `test/fixtures/${name}/${entry}`,
   pipecat,
+  ...(livekit ? { livekit } : {}),
 });
 const APPS: App[] = [
   fixture('auto-consumer', 'main.ts', 'lazy'),
-  fixture('livekit-consumer', 'main.ts', 'none'),
+  fixture('livekit-consumer', 'main.ts', 'none', 'some'),
+  fixture('diagnostics-consumer', 'main.ts', 'none', 'none'),
+  fixture('react-diagnostics-consumer', 'main.tsx', 'none', 'none'),
   fixture('react-livekit-consumer', 'main.tsx', 'none'),
   fixture('seed-vanilla', 'main.ts', 'eager'),
   fixture('seed-react', 'main.tsx', 'eager'),
@@ -109,6 +114,10 @@ describe.each(APPS)('bundle boundary: $name', (app) => {
     const report = await run();
     console.log(formatBoundary(report));
     expect(report.chunks.length).toBeGreaterThan(0);
+    const withLivekit = report.chunks.filter((c) => c.livekitMarkers.length > 0).map((c) => c.file);
+    // 'some' proves the marker scan finds livekit-client where it is, so 'none' can fail
+    if (app.livekit === 'none') expect(withLivekit).toEqual([]);
+    if (app.livekit === 'some') expect(withLivekit.length).toBeGreaterThan(0);
     if (app.pipecat === 'none') {
       // every emitted file, lazy or not: an app that never opted in gets no Pipecat file at all
       expect(withPipecat(report, report.chunks.map((c) => c.file))).toEqual([]);

@@ -40,6 +40,25 @@ describe('layering of src/ and probes/', () => {
     expect(fromCore).not.toContain('src/websocket.ts');
   });
 
+  it('the diagnostics panel (and its React wrapper) reach only probes/ and the leaf layer', () => {
+    const reach = (start: string): string[] => {
+      const seen = new Set<string>();
+      const queue = [start];
+      while (queue.length) {
+        const f = queue.pop()!;
+        if (seen.has(f)) continue;
+        seen.add(f);
+        queue.push(...(graph.get(f) ?? []));
+      }
+      return [...seen];
+    };
+    for (const start of ['src/diagnostics/index.ts', 'src/react/convai-diagnostics.tsx']) {
+      const files = reach(start);
+      expect(files.some((f) => f.startsWith('probes/'))).toBe(true);
+      expect(files.filter((f) => !/^(probes\/|src\/diagnostics\/|src\/errors\/|src\/util\/)/.test(f) && f !== start)).toEqual([]);
+    }
+  });
+
   it('no file in src/ or probes/ is over 300 lines', () => {
     const long = [...graph.keys()]
       .map((f) => ({ f, lines: readFileSync(f, 'utf8').split('\n').length }))
