@@ -11,11 +11,19 @@ import { pipecatMarkersIn } from './bundle-graph.js';
  */
 export const NEXT_APP_DIR = 'test/fixtures/next-app';
 const NEXT_BIN = 'node_modules/.bin/next';
-const ENV = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+/** Next.js 16 builds with Turbopack unless told `--webpack`; each gets its own distDir. */
+export type NextBundler = 'turbopack' | 'webpack';
+const distDir = (bundler: NextBundler): string => `.next-${bundler}`;
+const env = (bundler: NextBundler): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  NODE_ENV: 'production',
+  NEXT_DIST_DIR: distDir(bundler),
+});
 
-function run(args: string[], log: (line: string) => void): Promise<string> {
+function run(bundler: NextBundler, args: string[], log: (line: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NEXT_BIN, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NEXT_BIN, args, { env: env(bundler), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const take = (chunk: Buffer): void => {
       out += chunk.toString();
@@ -28,16 +36,20 @@ function run(args: string[], log: (line: string) => void): Promise<string> {
   });
 }
 
-export const buildNextApp = (log: (line: string) => void = () => undefined): Promise<string> => run(['build', NEXT_APP_DIR], log);
+export const buildNextApp = (bundler: NextBundler, log: (line: string) => void = () => undefined): Promise<string> =>
+  run(bundler, ['build', NEXT_APP_DIR, ...(bundler === 'webpack' ? ['--webpack'] : [])], log);
 
 export interface NextServer {
   readonly url: string;
   stop(): Promise<void>;
 }
 
-export async function startNextApp(log: (line: string) => void = () => undefined): Promise<NextServer> {
+export async function startNextApp(bundler: NextBundler, log: (line: string) => void = () => undefined): Promise<NextServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(NEXT_BIN, ['start', NEXT_APP_DIR, '-H', '127.0.0.1', '-p', String(port)], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(NEXT_BIN, ['start', NEXT_APP_DIR, '-H', '127.0.0.1', '-p', String(port)], {
+    env: env(bundler),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (c: Buffer) => log(c.toString().trim()));
   child.stderr!.on('data', (c: Buffer) => log(c.toString().trim()));
   const url = `http://127.0.0.1:${port}`;
@@ -59,8 +71,8 @@ export async function startNextApp(log: (line: string) => void = () => undefined
 }
 
 /** The client chunks `next build` emitted (paths under /_next/static/) that hold Pipecat code. */
-export async function pipecatClientChunks(): Promise<string[]> {
-  const root = join(NEXT_APP_DIR, '.next/static');
+export async function pipecatClientChunks(bundler: NextBundler): Promise<string[]> {
+  const root = join(NEXT_APP_DIR, distDir(bundler), 'static');
   const found: string[] = [];
   for (const entry of await readdir(root, { recursive: true })) {
     if (!entry.endsWith('.js')) continue;
