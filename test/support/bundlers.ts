@@ -168,9 +168,10 @@ export async function buildWithWebpack(entry: string, options: { require?: boole
 /** The package's dist/ files webpack bundled: shows which `exports` condition it resolved. */
 function packageFiles(modules: readonly webpack.StatsModule[]): string[] {
   const names = new Set<string>();
+  const dist = `${resolve('dist')}/`;
   const visit = (m: webpack.StatsModule): void => {
-    const match = /(?:^|\/)dist\/([\w.-]+\.c?js)$/.exec(m.nameForCondition ?? '');
-    if (match) names.add(match[1]!);
+    const file = m.nameForCondition ?? '';
+    if (file.startsWith(dist) && /\.c?js$/.test(file)) names.add(file.slice(dist.length));
     for (const inner of m.modules ?? []) visit(inner);
   };
   modules.forEach(visit);
