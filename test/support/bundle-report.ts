@@ -22,6 +22,8 @@ export interface BoundaryReport {
   readonly eager: readonly string[];
   /** Chunks reached only through a dynamic import() somewhere. */
   readonly lazy: readonly string[];
+  /** The package's dist/ files in the build, where the bundler tells (webpack). */
+  readonly packageFiles?: readonly string[];
 }
 
 export async function describeChunk(
