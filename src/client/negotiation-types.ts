@@ -1,4 +1,5 @@
 import type { TransportKind } from '../errors/transport-error.js';
+import type { NetworkReasonCode } from '../util/network-reasons.js';
 
 /**
  * The vocabulary of a negotiation as the client reports it (`negotiation` events,
@@ -11,19 +12,7 @@ import type { TransportKind } from '../errors/transport-error.js';
  * reports the same codes), the second from the negotiation itself.
  */
 export type NegotiationReason =
-  | 'NO_RTCPEERCONNECTION'
-  | 'NO_ICE_SERVERS'
-  | 'PEER_CONNECTION_FAILED'
-  | 'UDP_BLOCKED'
-  | 'TURN_AUTH_FAILED'
-  | 'TURN_UNREACHABLE'
-  | 'TURN_TCP_ONLY'
-  | 'STUN_TIMEOUT'
-  | 'NO_RELAY_CANDIDATES'
-  | 'CONNECTIVITY_FAILED'
-  | 'WS_HANG'
-  | 'WS_FAILED'
-  | 'ABORTED'
+  | NetworkReasonCode
   | 'FORCED'
   | 'CACHED_VERDICT'
   | 'LIVEKIT_CONNECT_FAILED'
