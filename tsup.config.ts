@@ -28,6 +28,7 @@ export default defineConfig({
     cli: 'probes/node/cli.ts',
     react: 'src/react/index.ts',
     widget: 'src/widget/index.ts',
+    diagnostics: 'src/diagnostics/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

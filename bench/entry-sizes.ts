@@ -9,12 +9,34 @@ export const ENTRIES = [
   'convai-transport/react',
   'convai-transport/widget',
   'convai-transport/probe',
+  'convai-transport/diagnostics',
 ] as const;
 
 export interface EntrySize {
   readonly entry: (typeof ENTRIES)[number];
   /** gzip -9 of what loads at start when an app imports everything the entry exports. */
   readonly gzipBytes: number;
+}
+
+/** esbuild output loaded at start from `entryPoint`: the entry chunk and its static imports, transitively. */
+export function eagerOutputs(result: esbuild.BuildResult & { metafile: esbuild.Metafile }, entryPoint: string): string[] {
+  const outputs = result.metafile.outputs;
+  const eager = new Set<string>();
+  const queue = Object.keys(outputs).filter((p) => outputs[p]!.entryPoint === entryPoint);
+  while (queue.length > 0) {
+    const path = queue.pop()!;
+    if (eager.has(path)) continue;
+    eager.add(path);
+    for (const i of outputs[path]!.imports) if (i.kind === 'import-statement' && !i.external) queue.push(i.path);
+  }
+  return [...eager];
+}
+
+/** gzip -9 of the output loaded at start (see `eagerOutputs`); the build must keep its files in memory. */
+export function eagerGzipBytes(result: esbuild.BuildResult & { metafile: esbuild.Metafile }, entryPoint: string): number {
+  const eager = eagerOutputs(result, entryPoint);
+  const files = (result.outputFiles ?? []).filter((f) => eager.some((p) => f.path.endsWith(p)));
+  return files.reduce((n, f) => n + gzipSync(f.contents, { level: 9 }).length, 0);
 }
 
 /**
@@ -44,17 +66,7 @@ export async function entrySizes(): Promise<EntrySize[]> {
       external: ['livekit-client', '@livekit/*', 'p-retry', 'react', 'react-dom', 'react/jsx-runtime'],
       define: { 'process.env.NODE_ENV': '"production"' },
     });
-    const outputs = result.metafile.outputs;
-    const eager = new Set<string>();
-    const queue = Object.keys(outputs).filter((p) => outputs[p]!.entryPoint === '<stdin>');
-    while (queue.length > 0) {
-      const path = queue.pop()!;
-      if (eager.has(path)) continue;
-      eager.add(path);
-      for (const i of outputs[path]!.imports) if (i.kind === 'import-statement' && !i.external) queue.push(i.path);
-    }
-    const files = result.outputFiles.filter((f) => [...eager].some((p) => f.path.endsWith(p)));
-    sizes.push({ entry, gzipBytes: files.reduce((n, f) => n + gzipSync(f.contents, { level: 9 }).length, 0) });
+    sizes.push({ entry, gzipBytes: eagerGzipBytes(result, '<stdin>') });
   }
   return sizes;
 }

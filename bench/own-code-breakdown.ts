@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { eagerGzipBytes, eagerOutputs } from './entry-sizes.js';
 
 export interface OwnCodeShare {
   /** A source folder, e.g. `probes` or `src/client`. */
@@ -40,19 +40,12 @@ export async function ownCodeBreakdown(): Promise<OwnCodeBreakdown> {
   });
   // only what loads at start: the entry and its static imports (the WebSocket chunk is lazy)
   const outputs = result.metafile.outputs;
-  const eager = new Set<string>();
-  const queue = Object.keys(outputs).filter((p) => outputs[p]!.entryPoint === 'bench/fixtures/core-consumer/main.ts');
-  while (queue.length > 0) {
-    const path = queue.pop()!;
-    if (eager.has(path)) continue;
-    eager.add(path);
-    for (const i of outputs[path]!.imports) if (i.kind === 'import-statement' && !i.external) queue.push(i.path);
-  }
-  const files = result.outputFiles.filter((f) => [...eager].some((p) => f.path.endsWith(p)));
-  const gzipBytes = files.reduce((n, f) => n + gzipSync(f.contents, { level: 9 }).length, 0);
+  const entry = 'bench/fixtures/core-consumer/main.ts';
+  const eager = eagerOutputs(result, entry);
+  const gzipBytes = eagerGzipBytes(result, entry);
   const byFolder = new Map<string, number>();
   const byFile = new Map<string, number>();
-  for (const out of [...eager].map((p) => outputs[p]!)) {
+  for (const out of eager.map((p) => outputs[p]!)) {
     for (const [file, input] of Object.entries(out.inputs)) {
       if (input.bytesInOutput === 0) continue;
       const parts = file.split('/');

@@ -23,3 +23,5 @@ export type {
   ServerTransport,
   WebSocketData,
 } from './types.js';
+export { formatMarkdown } from './format-markdown.js';
+export { adviseOnReport, adviceText, type VerdictAdvice } from './advice.js';

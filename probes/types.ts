@@ -1,21 +1,10 @@
+import type { NetworkReasonCode } from '../src/util/network-reasons.js';
+
 /** What the network allows, as the negotiator needs it. */
 export type ProbeVerdict = 'webrtc' | 'webrtc-relay-tcp' | 'websocket' | 'none';
 
 /** Stable reason codes: match on these, never on the text of `formatReport`. */
-export type ProbeReasonCode =
-  | 'NO_RTCPEERCONNECTION'
-  | 'NO_ICE_SERVERS'
-  | 'PEER_CONNECTION_FAILED'
-  | 'UDP_BLOCKED'
-  | 'TURN_AUTH_FAILED'
-  | 'TURN_UNREACHABLE'
-  | 'TURN_TCP_ONLY'
-  | 'STUN_TIMEOUT'
-  | 'NO_RELAY_CANDIDATES'
-  | 'CONNECTIVITY_FAILED'
-  | 'WS_HANG'
-  | 'WS_FAILED'
-  | 'ABORTED';
+export type ProbeReasonCode = NetworkReasonCode;
 
 export type CheckName = 'capability' | 'ice-gathering' | 'connectivity' | 'websocket';
 export type CheckStatus = 'idle' | 'running' | 'success' | 'failed' | 'skipped' | 'aborted';

@@ -19,8 +19,8 @@ export function demoTips(pages: readonly { name: PageName; url: string }[], hasT
   if (react) tips.push(`React, connecting on mount under StrictMode (connects once): ${react}?autoConnect=1`);
   const diagnostics = page('diagnostics');
   if (!diagnostics) tips.push('Diagnostics page: not built (examples/diagnostics/index.html is missing).');
-  else if (hasTurn) tips.push(`Probe only, full report, against the local coturn: ${diagnostics.replace(/\/diagnostics\/$/, DIAGNOSTICS_LOCAL)}`);
-  else tips.push(`Probe only, full report: ${diagnostics}`);
+  else if (hasTurn) tips.push(`Diagnostics panel (verdict and advice, timeline, report to copy or download) against the local coturn: ${diagnostics.replace(/\/diagnostics\/$/, DIAGNOSTICS_LOCAL)}`);
+  else tips.push(`Diagnostics panel (verdict and advice, timeline, report to copy or download): ${diagnostics}`);
   return tips;
 }
 

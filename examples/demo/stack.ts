@@ -4,6 +4,7 @@ import { startBackend, type Backend } from '../backend/server.js';
 import { startCoturn, type Coturn } from '../backend/coturn.js';
 import { createLiveKitRoom, type LiveKitRoomService } from '../backend/livekit-room/index.js';
 import { createPipecatBot, type PipecatBot } from '../backend/pipecat-bot.js';
+import { wsEchoService } from '../backend/ws-echo.js';
 
 export interface DemoStackOptions {
   /**
@@ -61,8 +62,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const apiKey = options.apiKey ?? `demo-${secret()}`;
     const backend = await startBackend({
       apiKey,
-      // Convai's shape: `/connect` names no ICE servers; the room's join response does
-      services: [room, bot],
+      // Convai's shape: `/connect` names no ICE servers; the room's join response does.
+      // /probe/ws answers the diagnostics page's WebSocket check.
+      services: [room, bot, wsEchoService()],
       log,
     });
     cleanups.push(() => backend.stop());

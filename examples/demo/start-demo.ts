@@ -63,17 +63,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       port: options.port ?? 0,
       json: { '/demo-config.json': config },
       index: demoIndexHtml(built, Boolean(turn)),
-      // The diagnostics page takes its servers from `?ice=url,username,credential`. A
-      // redirect fills them in without the TURN password ever appearing in the terminal.
-      ...(turn && built.includes('diagnostics')
-        ? {
-            redirects: {
-              [DIAGNOSTICS_LOCAL]: `/diagnostics/?${[turn.stunUrl, turn.turnUdpUrl, turn.turnTcpUrl]
-                .map((url) => `ice=${encodeURIComponent(`${url},${turn.username},${turn.password}`)}`)
-                .join('&')}`,
-            },
-          }
-        : {}),
+      // The diagnostics page reads the local coturn, with its credential, from
+      // /demo-config.json: neither the terminal nor any URL ever shows the password.
+      ...(turn && built.includes('diagnostics') ? { redirects: { [DIAGNOSTICS_LOCAL]: '/diagnostics/?run=1' } } : {}),
     });
     const base = server.url;
     return { stack, server, pages: built.map((name) => ({ name, url: `${base}/${name}/` })), deadUdpPort, stop };

@@ -2,12 +2,12 @@
 import { parseArgs } from 'node:util';
 import { isConfigError } from '../../src/errors/config-error.js';
 import { redact } from '../../src/util/redact.js';
-import { formatReport } from '../format-report.js';
 import { parseIceServerSpec } from '../ice-server-spec.js';
 import { hasTurnServer, policyFor, STUN_ONLY_NOTE } from '../policy.js';
 import { probe } from '../probe.js';
 import type { ProbeProgressEvent, ProbeReport } from '../types.js';
 import { weriftPeerConnection, type WeriftPeerConnectionClass } from './werift-adapter.js';
+import { createProgressDisplay, renderOutput, useColour, useLiveDisplay } from './cli-output.js';
 
 const USAGE = `Usage: convai-transport probe --ice-server URL[,USERNAME,CREDENTIAL]... [options]
 
@@ -28,6 +28,9 @@ Options:
   --quick                       Stop at the first usable path (default: test every server).
   --no-connectivity             Skip the relay connectivity check.
   --json                        Print the report as JSON (progress still goes to stderr).
+  --markdown                    Print the report as Markdown, for pasting into a ticket.
+On a terminal, progress is a live display and the summary is in colour (NO_COLOR turns
+colour off); piped, both are plain lines.
 Exit code: 0 when something was shown to work (a WebRTC path, or the WebSocket answered),
 1 when nothing was, 2 on bad input.`;
 
@@ -97,6 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         quick: { type: 'boolean' },
         'no-connectivity': { type: 'boolean' },
         json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -118,6 +122,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const deadline = values.deadline === undefined ? undefined : Number(values.deadline);
     const Werift = await loadWerift();
     const stunOnly = iceServers.length > 0 && !hasTurnServer(iceServers);
+    const display = createProgressDisplay(process.stderr, {
+      live: useLiveDisplay(process.stderr),
+      colour: useColour(process.stderr),
+      withWebSocket: values['ws-url'] !== undefined,
+      plainLine: describe,
+    });
     const report = await probe({
       iceServers,
       // an explicit --policy is passed through as given (the probe validates it)
@@ -129,16 +139,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: controller.signal,
       RTCPeerConnection: weriftPeerConnection(Werift, values.bind === undefined ? {} : { bindAddress: values.bind }),
       ...(values['ws-url'] === undefined ? {} : { WebSocket: await loadWebSocket() }),
-      onProgress: (event) => {
-        const line = describe(event);
-        if (line) process.stderr.write(`${line}\n`);
-      },
-    } as Parameters<typeof probe>[0]);
-    if (values.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      if (stunOnly) process.stderr.write(`${STUN_ONLY_NOTE}\n`);
-    } else {
-      process.stdout.write(`${formatReport(report)}\n${stunOnly ? `\n${STUN_ONLY_NOTE}\n` : ''}`);
+      onProgress: (event) => display.update(event),
+    } as Parameters<typeof probe>[0]).finally(() => display.done());
+    const format = values.json ? 'json' : values.markdown ? 'markdown' : 'text';
+    process.stdout.write(renderOutput(report, format, useColour(process.stdout)));
+    if (stunOnly) {
+      // JSON stays machine-readable on stdout: the note goes to stderr there
+      if (format === 'json') process.stderr.write(`${STUN_ONLY_NOTE}\n`);
+      else process.stdout.write(`\n${STUN_ONLY_NOTE}\n`);
     }
     return exitCode(report);
   } catch (error) {

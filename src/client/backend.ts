@@ -39,6 +39,7 @@ type ConnectConfig = Pick<
   | 'characterSessionId'
   | 'requestTimeoutMs'
   | 'backendRetries'
+  | 'websocketUrlFields'
 >;
 
 function buildBody(config: ConnectConfig, transport: TransportKind, sessionId: string | undefined): string {
@@ -100,6 +101,8 @@ export function parseConnectResponse(
   json: unknown,
   transport: TransportKind,
   warn: (message: string) => void = (message) => console.warn(`[ConvaiClient] ${message}`),
+  /** Convai's WebSocket answer is undocumented: where to look for the URL (`config.websocketUrlFields`). */
+  wsUrlFields: readonly string[] = ['ws_url', 'websocket_url'],
 ): BackendSession {
   if (typeof json !== 'object' || json === null) {
     throw new BackendError('BACKEND_BAD_RESPONSE', '`/connect` answered with something other than a JSON object.');
@@ -116,9 +119,9 @@ export function parseConnectResponse(
     }
     return { characterSessionId, iceServers, target: { transport, roomUrl, token } };
   }
-  const wsUrl = str(body['ws_url']) ?? str(body['websocket_url']);
+  const wsUrl = wsUrlFields.map((field) => str(body[field])).find((value) => value !== undefined);
   if (!wsUrl) {
-    throw new BackendError('BACKEND_BAD_RESPONSE', '`/connect` response for WebSocket is missing `ws_url`.');
+    throw new BackendError('BACKEND_BAD_RESPONSE', `\`/connect\` response for WebSocket is missing \`${wsUrlFields.join('` or `')}\`.`);
   }
   return { characterSessionId, iceServers, target: { transport, wsUrl } };
 }
@@ -205,7 +208,7 @@ export async function requestSession(
       );
     }
     try {
-      return parseConnectResponse(json, transport, options.onWarning);
+      return parseConnectResponse(json, transport, options.onWarning, config.websocketUrlFields);
     } catch (error) {
       throw new RetryAbort(error as Error);
     }

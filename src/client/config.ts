@@ -81,6 +81,13 @@ export interface ConvaiClientConfig {
   /** Tuning of `transport: 'auto'`. */
   readonly negotiation?: NegotiationConfig;
   /**
+   * Where the `/connect` answer for `transport: 'websocket'` puts the WebSocket URL. Convai does
+   * not document that answer; these fields are tried in order, so an app can follow the real
+   * service without waiting for a release.
+   * @default ['ws_url', 'websocket_url']
+   */
+  readonly websocketUrlFields?: readonly string[];
+  /**
    * Convai Web SDK 1.2.0 fields for video, screen share, lip-sync, emotion and actions:
    * accepted so 1.2.0 configs still construct, ignored with one console warning naming them.
    */
@@ -134,6 +141,7 @@ export interface ResolvedConfig {
   readonly backendRetries: number;
   readonly connectTimeoutMs: number;
   readonly negotiation: ResolvedNegotiation;
+  readonly websocketUrlFields: readonly string[];
 }
 
 export const CLIENT_DEFAULTS = {
@@ -146,6 +154,7 @@ export const CLIENT_DEFAULTS = {
   requestTimeoutMs: 10_000,
   backendRetries: 2,
   connectTimeoutMs: 15_000,
+  websocketUrlFields: Object.freeze(['ws_url', 'websocket_url']) as readonly string[],
 } as const satisfies Partial<ResolvedConfig>;
 
 const TRANSPORTS: readonly TransportPreference[] = ['livekit', 'websocket', 'auto'];
@@ -184,5 +193,14 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     backendRetries: optionalInteger(config, 'backendRetries', CLIENT_DEFAULTS.backendRetries, 0, 10),
     connectTimeoutMs: optionalInteger(config, 'connectTimeoutMs', CLIENT_DEFAULTS.connectTimeoutMs, 1, 600_000),
     negotiation: resolveNegotiation(config['negotiation']),
+    websocketUrlFields: resolveUrlFields(config['websocketUrlFields']),
   };
+}
+
+function resolveUrlFields(value: unknown): readonly string[] {
+  if (value === undefined) return CLIENT_DEFAULTS.websocketUrlFields;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((f) => typeof f === 'string' && f.length > 0)) {
+    throw new ConfigError('websocketUrlFields', `Expected \`websocketUrlFields\` to be a non-empty array of field names, got ${describe(value)}.`);
+  }
+  return Object.freeze([...(value as string[])]);
 }

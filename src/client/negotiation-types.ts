@@ -1,4 +1,5 @@
 import type { TransportKind } from '../errors/transport-error.js';
+import type { NetworkReasonCode } from '../util/network-reasons.js';
 
 /**
  * The vocabulary of a negotiation as the client reports it (`negotiation` events,
@@ -11,23 +12,13 @@ import type { TransportKind } from '../errors/transport-error.js';
  * reports the same codes), the second from the negotiation itself.
  */
 export type NegotiationReason =
-  | 'NO_RTCPEERCONNECTION'
-  | 'NO_ICE_SERVERS'
-  | 'PEER_CONNECTION_FAILED'
-  | 'UDP_BLOCKED'
-  | 'TURN_AUTH_FAILED'
-  | 'TURN_UNREACHABLE'
-  | 'TURN_TCP_ONLY'
-  | 'STUN_TIMEOUT'
-  | 'NO_RELAY_CANDIDATES'
-  | 'CONNECTIVITY_FAILED'
-  | 'WS_HANG'
-  | 'WS_FAILED'
-  | 'ABORTED'
+  | NetworkReasonCode
   | 'FORCED'
   | 'CACHED_VERDICT'
   | 'LIVEKIT_CONNECT_FAILED'
   | 'LIVEKIT_CONNECTION_LOST'
+  /** A WebSocket session stopped getting data through; the conversation moved to WebRTC. */
+  | 'WEBSOCKET_CONNECTION_LOST'
   /** No evidence either way before the deadline: WebSocket for now, WebRTC still tried. */
   | 'WEBRTC_TIMEOUT'
   /** A provisional WebSocket session moved to WebRTC once it connected. */
@@ -93,8 +84,8 @@ export interface NegotiationResult {
 
 /** What `negotiation.handoffOnLoss` did (`negotiation.handoffOnLoss`). */
 export interface HandoffInfo {
-  readonly from: 'livekit';
-  readonly to: 'websocket';
+  readonly from: TransportKind;
+  readonly to: TransportKind;
   /** Why the LiveKit session ended (its `disconnected` reason). */
   readonly reason: string;
   /** The conversation that continues; the WebSocket `/connect` asked to resume it. */
@@ -116,8 +107,8 @@ export type NegotiationEvent =
   /** A LiveKit session was lost mid-conversation; the conversation moves to WebSocket. */
   | {
       readonly phase: 'handoff';
-      readonly from: 'livekit';
-      readonly to: 'websocket';
+      readonly from: TransportKind;
+      readonly to: TransportKind;
       readonly reason: string;
       readonly characterSessionId: string | undefined;
     }

@@ -54,7 +54,8 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
               ...(options.hasRTCPeerConnection !== undefined ? { hasRTCPeerConnection: options.hasRTCPeerConnection } : {}),
             }),
           ),
-    shouldHandOff,
+    shouldHandOff: (config, lost) =>
+      shouldHandOff(config, lost, options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function'),
     handOff: async (host, request) => watch(host, await handOffSession(host, request, ensureWebSocket(host))),
   };
 }

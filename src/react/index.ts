@@ -17,3 +17,5 @@ export type { ConvaiClientConfig, ConvaiClientConfig as ConvaiConfig } from '../
 export type { ConvaiClientState, AgentState } from '../client/state.js';
 export type { ChatMessage } from '../client/chat-log.js';
 export type { AudioControls } from '../client/audio-controls.js';
+export { ConvaiDiagnostics } from './convai-diagnostics.js';
+export type { ConvaiDiagnosticsProps } from './convai-diagnostics.js';

@@ -9,7 +9,7 @@ import { botReadyTimeout, checkWsUrl, connectTimeout, describeError } from './pi
 import { PcmMediaManager } from './media/pcm-media-manager.js';
 import { readInbound } from './pipecat-inbound.js';
 import { fatalErrorText, readOutbound } from './pipecat-rtvi.js';
-import { PipecatSocket, type WebSocketConstructor } from './pipecat-socket.js';
+import { PipecatSocket, STALLED_CLOSE_CODE, type SocketLimits, type WebSocketConstructor } from './pipecat-socket.js';
 import { ConvaiWebSocketTransport } from './pipecat-transport.js';
 import type {
   ConnectTarget,
@@ -29,6 +29,8 @@ export interface PipecatSessionOptions extends WebSocketSessionOptions {
   readonly workletUrl?: string;
   /** Mic sample rate announced to the bot. @default 16000 */
   readonly sampleRate?: number;
+  /** The socket's send-queue cap and stall deadline (see `SOCKET_LIMITS`). */
+  readonly socketLimits?: SocketLimits;
 }
 
 type Phase = 'idle' | 'connecting' | 'connected' | 'closed';
@@ -150,6 +152,7 @@ export class PipecatSession implements IWebSocketSession {
         onClose: (code, reason) => this.onSocketClose(code, reason),
       },
       WebSocketImpl,
+      this.options.socketLimits,
     );
     const pipecat = new ConvaiWebSocketTransport(() => socket, media);
     const client = new PipecatClient({ transport: pipecat, enableMic: this.micOn, enableCam: false });
@@ -198,7 +201,8 @@ export class PipecatSession implements IWebSocketSession {
       );
       return;
     }
-    this.end('CONNECTION_LOST', `The server closed the WebSocket (${why}).`);
+    if (code === STALLED_CLOSE_CODE) this.end('CONNECTION_LOST', `The WebSocket connection stalled: ${reason}.`);
+    else this.end('CONNECTION_LOST', `The server closed the WebSocket (${why}).`);
   }
 
   private protocolError(detail: string): void {

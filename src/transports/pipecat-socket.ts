@@ -20,6 +20,8 @@ export interface SocketHandlers {
 export type WebSocketLike = {
   binaryType: string;
   readonly readyState: number;
+  /** Bytes queued by send() and not yet handed to the network. */
+  readonly bufferedAmount?: number;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: string, listener: (event: never) => void): void;
@@ -31,16 +33,44 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 const OPEN = 1;
 const CLOSED = 3;
 
+/** Liveness limits of the socket. */
+export interface SocketLimits {
+  /**
+   * Bytes the browser may hold unsent before mic audio is dropped (messages still go):
+   * ~8 s of 16 kHz PCM16. A link that cannot keep up loses audio, never memory.
+   * @default 262144
+   */
+  readonly maxBufferedBytes?: number;
+  /**
+   * How long unsent bytes may stay queued without a single one leaving before the
+   * connection counts as dead (a half-open TCP connection never says so itself).
+   * @default 10000
+   */
+  readonly stallMs?: number;
+}
+
+export const SOCKET_LIMITS = { maxBufferedBytes: 256 * 1024, stallMs: 10_000 } as const;
+
+/** Code reported to `onClose` when the watchdog ends a stalled connection (4000-4999: application use). */
+export const STALLED_CLOSE_CODE = 4408;
+
+/** A `pipecat.Frame` whose oneof is `audio` (field 2, length-delimited) starts with this byte. */
+const AUDIO_FRAME_TAG = 0x12;
+
 export class PipecatSocket {
   /** Pipecat's transport writes this; we have no keep-alive to configure. */
   keepAliveInterval = 0;
   private ws: WebSocketLike | undefined;
   private closedByUs = false;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  /** Mic frames dropped because the connection could not keep up. */
+  droppedAudioFrames = 0;
 
   constructor(
     private readonly url: string,
     private readonly handlers: SocketHandlers,
     private readonly WebSocketImpl: WebSocketConstructor,
+    private readonly limits: SocketLimits = {},
   ) {}
 
   get readyState(): number {
@@ -62,6 +92,7 @@ export class PipecatSocket {
       let opened = false;
       const onOpen = (): void => {
         opened = true;
+        this.watch(ws);
         this.handlers.onOpen();
         resolve();
       };
@@ -73,6 +104,7 @@ export class PipecatSocket {
         else this.handlers.onTextFrame();
       };
       const onClose = (event: CloseEvent): void => {
+        this.stopWatching();
         ws.removeEventListener('open', onOpen as (event: never) => void);
         ws.removeEventListener('message', onMessage as (event: never) => void);
         ws.removeEventListener('close', onClose as (event: never) => void);
@@ -92,11 +124,50 @@ export class PipecatSocket {
   }
 
   async send(data: Uint8Array): Promise<void> {
-    if (this.ws?.readyState === OPEN) this.ws.send(data);
+    const ws = this.ws;
+    if (ws?.readyState !== OPEN) return;
+    const max = this.limits.maxBufferedBytes ?? SOCKET_LIMITS.maxBufferedBytes;
+    if (data[0] === AUDIO_FRAME_TAG && (ws.bufferedAmount ?? 0) > max) {
+      this.droppedAudioFrames += 1;
+      return;
+    }
+    ws.send(data);
+  }
+
+  /**
+   * Browsers expose no WebSocket ping, and a half-open connection looks open forever:
+   * sends just queue up. Progress is the signal: queued bytes that do not shrink for
+   * `stallMs` mean nothing reaches the peer, and the connection is ended as lost.
+   */
+  private watch(ws: WebSocketLike): void {
+    const stallMs = this.limits.stallMs ?? SOCKET_LIMITS.stallMs;
+    const every = Math.max(50, Math.round(stallMs / 4));
+    let last = 0;
+    let stalledFor = 0;
+    this.watchdog = setInterval(() => {
+      const queued = ws.bufferedAmount ?? 0;
+      stalledFor = queued > 0 && queued >= last ? stalledFor + every : 0;
+      last = queued;
+      if (stalledFor < stallMs || this.closedByUs) return;
+      this.stopWatching();
+      this.closedByUs = true;
+      try {
+        ws.close(1000, 'stalled');
+      } catch {
+        // see close()
+      }
+      this.handlers.onClose(STALLED_CLOSE_CODE, `no data left for ${stallMs} ms with ${queued} bytes queued`);
+    }, every);
+  }
+
+  private stopWatching(): void {
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    this.watchdog = undefined;
   }
 
   /** Closes in any state, including mid-handshake; idempotent. */
   async close(): Promise<void> {
+    this.stopWatching();
     this.closedByUs = true;
     const ws = this.ws;
     if (!ws || ws.readyState === CLOSED) return;

@@ -24,6 +24,7 @@ export const REASON_LABELS: Readonly<Record<NegotiationReason, string>> = Object
   CACHED_VERDICT: 'remembered from an earlier check',
   LIVEKIT_CONNECT_FAILED: 'WebRTC connect failed',
   LIVEKIT_CONNECTION_LOST: 'WebRTC connection lost mid-session',
+  WEBSOCKET_CONNECTION_LOST: 'WebSocket connection lost mid-session',
   WEBRTC_TIMEOUT: 'WebRTC not connected in time (still trying)',
   UPGRADED_TO_WEBRTC: 'moved to WebRTC once it worked',
 });
@@ -86,7 +87,7 @@ export function describeProgress(event: NegotiationEvent): string {
     case 'fallback':
       return 'WebRTC failed; falling back to WebSocket…';
     case 'handoff':
-      return 'WebRTC connection lost; continuing over WebSocket…';
+      return `${TRANSPORT_NAMES[event.from]} connection lost; continuing over ${TRANSPORT_NAMES[event.to]}…`;
     case 'upgrade':
       return `${TRANSPORT_NAMES[event.to]} works now; the conversation moves over…`;
     case 'connected':

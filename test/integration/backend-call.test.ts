@@ -83,6 +83,18 @@ describe('POST /connect against a real HTTP server', () => {
     expect(JSON.parse(requests[0]!.body).character_session_id).toBe('resume-me');
   });
 
+  it("Convai's WebSocket answer is not documented: the URL's field names are configurable", async () => {
+    const { url } = await serve((_req, res) => json(res, 200, { socket: { url: 'nested' }, socket_url: 'ws://127.0.0.1:4/ws' }));
+    const defaults = await failure(requestSession(config(url), 'websocket'));
+    expect(defaults).toMatchObject({ code: 'BACKEND_BAD_RESPONSE' });
+    expect(defaults.message).toContain('`ws_url` or `websocket_url`');
+    const session = await requestSession(resolveConfig({ apiKey: API_KEY, characterId: 'c', url, websocketUrlFields: ['socket_url'] }), 'websocket');
+    expect(session.target).toEqual({ transport: 'websocket', wsUrl: 'ws://127.0.0.1:4/ws' });
+    expect(() => resolveConfig({ apiKey: API_KEY, characterId: 'c', websocketUrlFields: [] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', field: 'websocketUrlFields' }),
+    );
+  });
+
   it('surfaces a 4xx message and does not retry it', async () => {
     const { url, requests } = await serve((_req, res) => json(res, 401, { message: `bad key ${API_KEY}` }));
     const error = await failure(requestSession(config(url), 'livekit'));

@@ -1,114 +1,86 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
-import { build as viteBuild, type Manifest } from 'vite';
-import { classify, describeChunk, formatBoundary, type BoundaryReport, type ChunkInfo } from '../support/bundle-report.js';
+import { basename } from 'node:path';
+import { formatBoundary, type BoundaryReport } from '../support/bundle-report.js';
+import { buildWithEsbuild, buildWithRollup, buildWithVite, buildWithWebpack, removeBuildDirs } from '../support/bundlers.js';
 
 // Real bundler output for apps that import the package by name (node_modules self-link,
 // resolved through `exports` to dist/, as any consumer's bundler would). `pipecat` says
 // where the app may carry Pipecat: nowhere (it never opted in), only in a lazy chunk
 // (`convai-transport/auto`), or eagerly (it imported the WebSocket subpath itself).
 type Expectation = 'none' | 'lazy' | 'eager';
+type Bundler = 'vite' | 'esbuild' | 'rollup' | 'webpack';
 interface App {
   readonly name: string;
   readonly html: string;
   readonly entry: string;
   readonly pipecat: Expectation;
+  readonly bundlers: readonly Bundler[];
+  /** `none`: not a byte of livekit-client either (the diagnostics panel never connects). */
+  readonly livekit?: 'none' | 'some';
 }
-const fixture = (name: string, entry: string, pipecat: Expectation): App => ({
+const ALL: readonly Bundler[] = ['vite', 'esbuild', 'rollup', 'webpack'];
+const fixture = (name: string, entry: string, pipecat: Expectation, bundlers = ALL, livekit?: 'none' | 'some'): App => ({
   name: `${name} fixture`,
   html: `test/fixtures/${name}/index.html`,
   entry: `test/fixtures/${name}/${entry}`,
   pipecat,
+  bundlers,
+  ...(livekit ? { livekit } : {}),
 });
 const APPS: App[] = [
   fixture('auto-consumer', 'main.ts', 'lazy'),
-  fixture('livekit-consumer', 'main.ts', 'none'),
+  fixture('livekit-consumer', 'main.ts', 'none', ALL, 'some'),
+  fixture('diagnostics-consumer', 'main.ts', 'none', ['vite', 'esbuild'], 'none'),
+  fixture('react-diagnostics-consumer', 'main.tsx', 'none', ['vite', 'esbuild'], 'none'),
   fixture('react-livekit-consumer', 'main.tsx', 'none'),
   fixture('seed-vanilla', 'main.ts', 'eager'),
   fixture('seed-react', 'main.tsx', 'eager'),
+  // CommonJS consumers: `require()` selects the package's `require` condition (dist/*.cjs)
+  fixture('cjs-auto-consumer', 'main.cjs', 'lazy', ['webpack']),
+  fixture('cjs-livekit-consumer', 'main.cjs', 'none', ['webpack']),
   ...(existsSync('examples/vanilla/index.html')
-    ? [{ name: 'examples/vanilla', html: 'examples/vanilla/index.html', entry: 'examples/vanilla/main.ts', pipecat: 'lazy' as const }]
+    ? [{ name: 'examples/vanilla', html: 'examples/vanilla/index.html', entry: 'examples/vanilla/main.ts', pipecat: 'lazy' as const, bundlers: ALL }]
     : []),
 ];
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+afterAll(removeBuildDirs);
 
-async function buildWithVite(html: string): Promise<BoundaryReport> {
-  const outDir = await mkdtemp(join(tmpdir(), 'vite-out-'));
-  dirs.push(outDir);
-  await viteBuild({
-    root: dirname(resolve(html)),
-    logLevel: 'silent',
-    configFile: false,
-    build: { outDir, emptyOutDir: true, manifest: true, minify: true, modulePreload: { polyfill: false } },
-  });
-  const manifest = JSON.parse(await readFile(join(outDir, '.vite/manifest.json'), 'utf8')) as Manifest;
-  const file = (key: string): string => manifest[key]!.file;
-  const chunks: ChunkInfo[] = [];
-  for (const [, chunk] of Object.entries(manifest)) {
-    if (!chunk.file.endsWith('.js')) continue;
-    chunks.push(
-      await describeChunk(outDir, chunk.file, chunk.isEntry === true, (chunk.imports ?? []).map(file), (chunk.dynamicImports ?? []).map(file)),
-    );
+const build = (bundler: Bundler, app: App): Promise<BoundaryReport> => {
+  switch (bundler) {
+    case 'vite':
+      return buildWithVite(app.html);
+    case 'esbuild':
+      return buildWithEsbuild(app.entry);
+    case 'rollup':
+      return buildWithRollup(app.entry);
+    case 'webpack':
+      return buildWithWebpack(app.entry, { require: app.entry.endsWith('.cjs') });
   }
-  return classify('vite', chunks);
-}
-
-async function buildWithEsbuild(entry: string): Promise<BoundaryReport> {
-  const outDir = await mkdtemp(join(tmpdir(), 'esbuild-out-'));
-  dirs.push(outDir);
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    minify: true,
-    outdir: outDir,
-    metafile: true,
-    platform: 'browser',
-    logLevel: 'silent',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    // the repo's tsconfig maps `convai-transport` to src/ for type checking; a consumer
-    // has no such mapping and gets dist/ through `exports`
-    tsconfigRaw: {},
-  });
-  const rel = (p: string): string => relative(outDir, resolve(p));
-  const chunks: ChunkInfo[] = [];
-  for (const [path, output] of Object.entries(result.metafile.outputs)) {
-    if (!path.endsWith('.js')) continue;
-    chunks.push(
-      await describeChunk(
-        outDir,
-        rel(path),
-        // esbuild marks dynamic-import targets as entry points too; only the app's entry is one
-        output.entryPoint !== undefined && resolve(output.entryPoint) === resolve(entry),
-        output.imports.filter((i) => i.kind === 'import-statement').map((i) => rel(i.path)),
-        output.imports.filter((i) => i.kind === 'dynamic-import').map((i) => rel(i.path)),
-      ),
-    );
-  }
-  return classify('esbuild', chunks);
-}
+};
 
 const withPipecat = (report: BoundaryReport, files: readonly string[]): string[] =>
   report.chunks.filter((c) => files.includes(c.file) && c.pipecatMarkers.length > 0).map((c) => c.file);
 
+const claim = (pipecat: Expectation): string =>
+  pipecat === 'none' ? 'in no file' : pipecat === 'lazy' ? 'only in a lazy chunk reached by dynamic import' : 'in the initial chunks, as the app asked';
+
 describe.each(APPS)('bundle boundary: $name', (app) => {
-  it.each([
-    ['vite', () => buildWithVite(app.html)],
-    ['esbuild', () => buildWithEsbuild(app.entry)],
-  ] as const)(`%s: Pipecat code ${app.pipecat === 'none' ? 'in no file' : app.pipecat === 'lazy' ? 'only in a lazy chunk reached by dynamic import' : 'in the initial chunks, as the app asked'}`, async (_name, run) => {
-    const report = await run();
-    console.log(formatBoundary(report));
+  it.each(app.bundlers)(`%s: Pipecat code ${claim(app.pipecat)}`, async (bundler) => {
+    const report = await build(bundler, app);
+    console.log(formatBoundary(report), report.packageFiles ? `\n  package files: ${report.packageFiles.join(' ')}` : '');
     expect(report.chunks.length).toBeGreaterThan(0);
+    expect(report.eager.length).toBeGreaterThan(0);
+    if (report.packageFiles) {
+      // the `exports` condition the bundler picked: dist/*.cjs for require(), dist/*.js for import
+      const cjs = app.entry.endsWith('.cjs');
+      expect(report.packageFiles.length).toBeGreaterThan(0);
+      expect(report.packageFiles.filter((f) => f.endsWith('.cjs') !== cjs)).toEqual([]);
+    }
+    const withLivekit = report.chunks.filter((c) => c.livekitMarkers.length > 0).map((c) => c.file);
+    // 'some' proves the marker scan finds livekit-client where it is, so 'none' can fail
+    if (app.livekit === 'none') expect(withLivekit).toEqual([]);
+    if (app.livekit === 'some') expect(withLivekit.length).toBeGreaterThan(0);
     if (app.pipecat === 'none') {
       // every emitted file, lazy or not: an app that never opted in gets no Pipecat file at all
       expect(withPipecat(report, report.chunks.map((c) => c.file))).toEqual([]);

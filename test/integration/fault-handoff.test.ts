@@ -149,6 +149,76 @@ describe('session handoff policy', () => {
     expect(c.state).toMatchObject({ isConnected: false, isConnecting: false });
   });
 
+  it('disconnect() from a listener of the handoff event cancels the handoff: nothing connects afterwards', async () => {
+    const c = client();
+    await c.connect();
+    const states: boolean[] = [];
+    c.on('negotiation', (e) => {
+      if (e.phase === 'handoff') void c.disconnect();
+    });
+    c.on('stateChange', (st) => states.push(st.isConnected));
+    loseLiveKit(sessions[0]!);
+    // not settled(): a connect() after the disconnect would start a new session
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.state).toMatchObject({ isConnected: false, isConnecting: false });
+    // no WebSocket session was left connected behind the app's back
+    expect(sessions.filter((s) => s.transport === 'websocket' && s.disconnects === 0)).toEqual([]);
+    expect(states.at(-1)).toBe(false);
+  });
+
+  it('disconnect() from the first stateChange of the handoff cancels it too', async () => {
+    const c = client();
+    await c.connect();
+    c.on('stateChange', (st) => {
+      if (st.isConnecting) void c.disconnect();
+    });
+    loseLiveKit(sessions[0]!);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.state).toMatchObject({ isConnected: false, isConnecting: false });
+    expect(sessions.filter((s) => s.transport === 'websocket' && s.disconnects === 0)).toEqual([]);
+  });
+
+  it('a WebSocket session that stalls (auto) is handed to LiveKit, resuming the conversation', async () => {
+    const c = new ConvaiClient(
+      { apiKey: 'sk-handoff', characterId: 'c', url: backend.url, transport: 'auto', negotiation: { cache: false } },
+      {
+        ...internals,
+        // the first LiveKit attempt loses the race to a conclusive probe; the handoff's connects
+        createLiveKitSession: (onMessage, o) => {
+          const s = new FakeSession('livekit', onMessage, o.enableMic);
+          if (!sessions.some((x) => x.transport === 'livekit')) s.hang = true;
+          sessions.push(s);
+          return s;
+        },
+        autoNegotiator: createAutoNegotiator({
+          // this backend names no ICE servers and the fake LiveKit no join: WebSocket at the guard
+          probe: async () => ({ verdict: 'websocket', reasons: ['TURN_AUTH_FAILED'] }),
+          hasRTCPeerConnection: true,
+          loader: async () => {
+            setWebSocketFactory((onMessage, enableMic) => {
+              const s = new FakeSession('websocket', onMessage, enableMic) as FakeSession & { transport: 'websocket' };
+              sessions.push(s);
+              return s;
+            });
+          },
+        }),
+      },
+    );
+    await c.connect();
+    expect(c.transport).toBe('websocket');
+    const id = c.characterSessionId;
+    const ws = sessions.find((s) => s.transport === 'websocket')!;
+    ws.events.emit('disconnected', {
+      reason: 'The WebSocket connection stalled',
+      error: new TransportError('CONNECTION_LOST', 'The WebSocket connection stalled.', { transport: 'websocket' }),
+    });
+    await settled(c);
+    expect(c.transport).toBe('livekit');
+    expect(c.characterSessionId).toBe(id);
+    expect(c.lastNegotiation).toMatchObject({ transport: 'livekit', reasons: ['WEBSOCKET_CONNECTION_LOST', 'WEBRTC_TIMEOUT'], handoff: { from: 'websocket', to: 'livekit' } });
+    await c.disconnect();
+  });
+
   it('refuses a non-boolean negotiation.handoffOnLoss, naming the field', () => {
     expect(() => client({ negotiation: { handoffOnLoss: 'yes' as never } })).toThrow(
       expect.objectContaining({ code: 'INVALID_CONFIG', field: 'negotiation.handoffOnLoss' }),

@@ -35,13 +35,28 @@ describe('UI entries of the package', () => {
     }
   });
 
+  it.each(['dist/diagnostics.js', 'dist/diagnostics.cjs'])('%s imports neither livekit-client, nor react, nor Pipecat code', async (entry) => {
+    const graph = await staticGraph(entry);
+    expect(graph.staticFiles.length).toBeGreaterThan(0);
+    for (const file of graph.staticFiles) {
+      const code = await readFile(file, 'utf8');
+      expect(/["']livekit-client["']/.test(code), file).toBe(false);
+      expect(importsReact(code), file).toBe(false);
+      expect(pipecatMarkersIn(code), file).toEqual([]);
+    }
+    // the scan can fail: the core entry does import livekit-client
+    const core = await staticGraph('dist/index.js');
+    const texts = await Promise.all(core.staticFiles.map((f) => readFile(f, 'utf8')));
+    expect(texts.some((t) => /["']livekit-client["']/.test(t))).toBe(true);
+  });
+
   it('package.json: ./react and ./widget subpaths, react an optional peer', async () => {
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as {
       exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }>;
       peerDependencies?: Record<string, string>;
       peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     };
-    for (const sub of ['./react', './widget']) {
+    for (const sub of ['./react', './widget', './diagnostics']) {
       const name = sub.slice(2);
       expect(pkg.exports[sub]).toEqual({
         import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },

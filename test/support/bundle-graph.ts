@@ -8,6 +8,13 @@ export function pipecatMarkersIn(code: string): string[] {
   return PIPECAT_MARKERS.filter((m) => code.includes(m));
 }
 
+/** Protobuf type names livekit-client (through @livekit/protocol) carries as strings: they survive minification. */
+export const LIVEKIT_MARKERS = ['livekit.ParticipantInfo', 'livekit.ClientInfo', 'livekit.WrappedJoinRequest'] as const;
+
+export function livekitMarkersIn(code: string): string[] {
+  return LIVEKIT_MARKERS.filter((m) => code.includes(m));
+}
+
 const STATIC_IMPORT = /(?:^|[;\s}])(?:import|export)\s*(?:[\w*{}\s,$]+from\s*)?["'](\.{1,2}\/[^"']+)["']/g;
 const REQUIRE = /require\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
 const DYNAMIC_IMPORT = /import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { pipecatMarkersIn } from './bundle-graph.js';
+import { livekitMarkersIn, pipecatMarkersIn } from './bundle-graph.js';
 
 /** One output chunk and how it is reached. */
 export interface ChunkInfo {
@@ -12,6 +12,7 @@ export interface ChunkInfo {
   readonly bytes: number;
   readonly gzipBytes: number;
   readonly pipecatMarkers: readonly string[];
+  readonly livekitMarkers: readonly string[];
 }
 
 export interface BoundaryReport {
@@ -21,6 +22,8 @@ export interface BoundaryReport {
   readonly eager: readonly string[];
   /** Chunks reached only through a dynamic import() somewhere. */
   readonly lazy: readonly string[];
+  /** The package's dist/ files in the build, where the bundler tells (webpack). */
+  readonly packageFiles?: readonly string[];
 }
 
 export async function describeChunk(
@@ -39,6 +42,7 @@ export async function describeChunk(
     bytes: code.length,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     pipecatMarkers: pipecatMarkersIn(code.toString('utf8')),
+    livekitMarkers: livekitMarkersIn(code.toString('utf8')),
   };
 }
 
@@ -59,7 +63,7 @@ export function classify(bundler: string, chunks: ChunkInfo[]): BoundaryReport {
 export function formatBoundary(report: BoundaryReport): string {
   const rows = report.chunks.map((c) => {
     const kind = report.eager.includes(c.file) ? 'eager' : 'lazy ';
-    const pipecat = c.pipecatMarkers.length > 0 ? ' pipecat' : '';
+    const pipecat = `${c.pipecatMarkers.length > 0 ? ' pipecat' : ''}${c.livekitMarkers.length > 0 ? ' livekit' : ''}`;
     return `  ${kind} ${c.file.padEnd(44)} ${(c.bytes / 1024).toFixed(1).padStart(7)} KB  ${(c.gzipBytes / 1024).toFixed(1).padStart(6)} KB gz${pipecat}`;
   });
   return [`${report.bundler}:`, ...rows].join('\n');

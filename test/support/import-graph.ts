@@ -125,3 +125,16 @@ export function importCycles(graph: ImportGraph): string[][] {
   for (const v of graph.keys()) if (!indices.has(v)) visit(v);
   return cycles;
 }
+
+/** Every file reachable from `start` through imports of any kind, `start` included. */
+export function reachableFrom(graph: ImportGraph, start: string): string[] {
+  const seen = new Set<string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    queue.push(...(graph.get(file) ?? []));
+  }
+  return [...seen];
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { importCycles, layerOf, layerViolations, readImportGraph, type ImportGraph } from '../support/import-graph.js';
+import { importCycles, layerOf, layerViolations, reachableFrom, readImportGraph, type ImportGraph } from '../support/import-graph.js';
 
 // The layers as docs/ARCHITECTURE.md draws them: errors/util <- messages <- transports
 // <- client <- negotiator <- entries, with probes beside. Read from the real sources.
@@ -23,21 +23,18 @@ describe('layering of src/ and probes/', () => {
   });
 
   it('the client never reaches the negotiator or Pipecat, even through other files', () => {
-    const reach = (start: string): Set<string> => {
-      const seen = new Set<string>();
-      const queue = [start];
-      while (queue.length) {
-        const f = queue.pop()!;
-        if (seen.has(f)) continue;
-        seen.add(f);
-        queue.push(...(graph.get(f) ?? []));
-      }
-      return seen;
-    };
-    const fromCore = [...reach('src/index.ts')];
+    const fromCore = reachableFrom(graph, 'src/index.ts');
     expect(fromCore.filter((f) => f.startsWith('src/negotiator/') || f.startsWith('probes/'))).toEqual([]);
     expect(fromCore.filter((f) => /pipecat/.test(f))).toEqual([]);
     expect(fromCore).not.toContain('src/websocket.ts');
+  });
+
+  it('the diagnostics panel (and its React wrapper) reach only probes/ and the leaf layer', () => {
+    for (const start of ['src/diagnostics/index.ts', 'src/react/convai-diagnostics.tsx']) {
+      const files = reachableFrom(graph, start);
+      expect(files.some((f) => f.startsWith('probes/'))).toBe(true);
+      expect(files.filter((f) => !/^(probes\/|src\/diagnostics\/|src\/errors\/|src\/util\/)/.test(f) && f !== start)).toEqual([]);
+    }
   });
 
   it('no file in src/ or probes/ is over 300 lines', () => {

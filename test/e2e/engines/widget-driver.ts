@@ -40,7 +40,7 @@ export async function driveWidget(page: EnginePage): Promise<EngineWidget> {
         () =>
           page.evaluate(
             (e) =>
-              [...document.querySelectorAll('section.cvw .cvw-msg[data-type=convai][data-final=true]')].some((m) => m.textContent?.includes(e)),
+              [...document.querySelectorAll('section.cvw .cvw-msg[data-type=bot-llm-text][data-final=true]')].some((m) => m.textContent?.includes(e)),
             expected,
           ),
         `the bot's reply "${expected}" in the widget`,
