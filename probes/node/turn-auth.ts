@@ -43,6 +43,22 @@ interface Io {
   close(): void;
 }
 
+/** The one-shot settle of an exchange: by its reply, by abort (undefined), or by close; `cleanup` runs once first. */
+function awaitReply(
+  signal: AbortSignal,
+  resolve: (m: StunMessage | undefined) => void,
+  cleanup: () => void,
+): (m: StunMessage | undefined) => void {
+  const done = (m: StunMessage | undefined): void => {
+    signal.removeEventListener('abort', onAbort);
+    cleanup();
+    resolve(m);
+  };
+  const onAbort = (): void => done(undefined);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return done;
+}
+
 function udpExchange(stun: WeriftStun, host: string, port: number, signal: AbortSignal): Io {
   const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   socket.on('error', () => undefined);
@@ -65,15 +81,10 @@ function udpExchange(stun: WeriftStun, host: string, port: number, signal: Abort
         const bytes = request.bytes;
         // RFC 8489 section 6.2.1 retransmits at 500 ms doubling; 250 ms suits a 3 s probe
         const timer = setInterval(() => send(bytes), 250);
-        const done = (m: StunMessage | undefined): void => {
+        pending = awaitReply(signal, resolve, () => {
           clearInterval(timer);
-          signal.removeEventListener('abort', onAbort);
           pending = undefined;
-          resolve(m);
-        };
-        const onAbort = (): void => done(undefined);
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending = done;
+        });
         expected = request.transactionId;
         send(bytes);
       }),
@@ -107,14 +118,9 @@ function tcpExchange(stun: WeriftStun, host: string, port: number, signal: Abort
     exchange: (request) =>
       new Promise((resolve) => {
         if (signal.aborted || socket.destroyed) return resolve(undefined);
-        const done = (m: StunMessage | undefined): void => {
-          signal.removeEventListener('abort', onAbort);
+        pending = awaitReply(signal, resolve, () => {
           pending = undefined;
-          resolve(m);
-        };
-        const onAbort = (): void => done(undefined);
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending = done;
+        });
         socket.write(request.bytes);
       }),
     close: () => {
