@@ -15,7 +15,9 @@ const VARIANTS = [
 
 /**
  * 2. UDP unusable and no TURN/TCP offered: `auto` must end on WebSocket. Its extra cost
- * over a forced `websocket` is the backend call for ICE servers plus the probe.
+ * over a forced `websocket` is what it takes to learn that: the LiveKit `/connect`, the
+ * LiveKit join that names the TURN servers (Convai's shape: `/connect` names none), the
+ * probe's evidence, then the WebSocket `/connect` beside the chunk load.
  */
 export async function benchFallbackCost(rounds: number, log: (line: string) => void): Promise<FallbackCostResult> {
   log('  (a) UDP blocked by --webrtc-ip-handling-policy=disable_non_proxied_udp');
