@@ -86,6 +86,10 @@ export function rows(results: BenchResults): Row[] {
   if (results.fallback) {
     out.push(...connectRows('2a fallback, UDP policy flag', results.fallback.udpFlag, { 'auto (falls back)': { ms: 100, on: 'pair' } }));
     out.push(...connectRows('2b fallback, UDP dropped (netns)', results.fallback.udpDropped, { 'auto (falls back)': { ms: 400, on: 'pair' } }));
+    // not Convai's shape: no target, only what the join costs the fallback
+    if (results.fallback.udpFlagIceInConnect) {
+      out.push(...connectRows("2c UDP policy flag, ice_servers in /connect (not Convai's shape)", results.fallback.udpFlagIceInConnect, {}));
+    }
   }
   for (const p of results.probe ?? []) {
     out.push({

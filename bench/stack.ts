@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startBackend, type Backend } from '../examples/backend/server.js';
+import { startBackend, type Backend, type BackendOptions } from '../examples/backend/server.js';
 import { createLiveKitRoom, type LiveKitRoomService } from '../examples/backend/livekit-room/index.js';
 import { createPipecatBot, type PipecatBot } from '../examples/backend/pipecat-bot.js';
 import { startCoturn, type Coturn } from '../test/support/coturn.js';
@@ -74,19 +74,16 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     const bot = createPipecatBot();
     const apiKey = `bench-${randomBytes(12).toString('base64url')}`;
     const state = { offer: 'full' as 'full' | 'udp-only' };
-    const backend = await startBackend({
-      apiKey,
-      host,
-      services: [room, bot],
-      ...(shape === 'ice-in-connect'
-        ? {
-            // not Convai's shape: labelled wherever a figure uses it
-            get connectIceServers() {
-              return [{ urls: state.offer === 'full' ? [turn.turnUdpUrl, turn.turnTcpUrl] : [turn.turnUdpUrl], ...cred }];
-            },
-          }
-        : {}),
-    });
+    const backendOptions: { -readonly [K in keyof BackendOptions]: BackendOptions[K] } = { apiKey, host, services: [room, bot] };
+    if (shape === 'ice-in-connect') {
+      // not Convai's shape: labelled wherever a figure uses it. A getter read at every
+      // /connect (an object spread would freeze it at the 'full' offer)
+      Object.defineProperty(backendOptions, 'connectIceServers', {
+        enumerable: true,
+        get: () => [{ urls: state.offer === 'full' ? [turn.turnUdpUrl, turn.turnTcpUrl] : [turn.turnUdpUrl], ...cred }],
+      });
+    }
+    const backend = await startBackend(backendOptions);
     cleanups.push(() => backend.stop());
     // minified, as an app ships it: the fallback's cost includes loading and parsing the chunk
     const pages = await startPageServer({ entries: { app: 'bench/pages/bench-page.ts' }, host, minify: true });

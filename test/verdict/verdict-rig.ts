@@ -109,6 +109,10 @@ export class VerdictRig {
     }
   }
 
+  private get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? 10_000;
+  }
+
   private closing: Promise<void> | undefined;
   private context: BrowserContext | undefined;
   private readonly tabs = new Map<'plain' | 'no-pc', Page>();
@@ -186,7 +190,10 @@ export class VerdictRig {
         reasons: auto.outcome.chosen?.reasons ?? [],
         verdictMs,
         deadlineMs,
-        withinDeadline: verdictMs === undefined || verdictMs <= deadlineMs + DEADLINE_SLACK_MS,
+        // v2: a LiveKit connect that wins the race decides whenever it connects, bounded by the
+        // connect timeout; anything else is the probe's deadline (or an answer before it)
+        withinDeadline:
+          verdictMs === undefined || verdictMs <= (chosen === 'livekit' ? this.connectTimeoutMs : deadlineMs) + DEADLINE_SLACK_MS,
         finalTransport: auto.measure.transport,
         ...(chosen ? { chosenTransport: chosen } : {}),
         ...(auto.outcome.fallback ? { fallback: auto.outcome.fallback } : {}),
@@ -252,7 +259,7 @@ export class VerdictRig {
     try {
       await page.goto(this.pages.url);
       await page.waitForFunction(() => window.verdictPageReady === true);
-      const connectTimeoutMs = this.options.connectTimeoutMs ?? 10_000;
+      const connectTimeoutMs = this.connectTimeoutMs;
       const started = Date.now();
       const outcome = await page.evaluate(([c, t]) => window.verdictPage.run(c as never, t), [
         {

@@ -15,7 +15,10 @@ export interface VerdictRow {
   /** From the negotiator's `probing` event to its `verdict` event; undefined when no probe ran (no RTCPeerConnection). */
   readonly verdictMs: number | undefined;
   readonly deadlineMs: number;
-  /** `verdictMs` is within the deadline (plus the slack of closing the probe's peer connections). */
+  /**
+   * `verdictMs` is within its bound (plus the slack of closing the probe's peer connections):
+   * the connect timeout when a LiveKit connect decided, else the probe's deadline.
+   */
   readonly withinDeadline: boolean;
   readonly finalTransport: string | undefined;
   /** The transport the `verdict` event chose. */
