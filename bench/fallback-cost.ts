@@ -1,11 +1,16 @@
 import { benchConnect, type ConnectBenchResult } from './connect-timing.js';
-import { openBenchBrowser, startBenchStack } from './stack.js';
+import { openBenchBrowser, startBenchStack, type BackendShape } from './stack.js';
 
 export interface FallbackCostResult {
   /** UDP refused by Chromium's policy flag (`disable_non_proxied_udp`): fails fast. */
   readonly udpFlag: ConnectBenchResult;
   /** UDP silently dropped in a network namespace (nft netdev): only a deadline ends it. */
   readonly udpDropped: ConnectBenchResult;
+  /**
+   * (a) again with a backend that returns `ice_servers` in `/connect`: NOT Convai's shape.
+   * Shown only to measure what learning the TURN servers from the LiveKit join costs.
+   */
+  readonly udpFlagIceInConnect?: ConnectBenchResult;
 }
 
 const VARIANTS = [
@@ -15,18 +20,22 @@ const VARIANTS = [
 
 /**
  * 2. UDP unusable and no TURN/TCP offered: `auto` must end on WebSocket. Its extra cost
- * over a forced `websocket` is the backend call for ICE servers plus the probe.
+ * over a forced `websocket` is what it takes to learn that: the LiveKit `/connect`, the
+ * LiveKit join that names the TURN servers (Convai's shape: `/connect` names none), the
+ * probe's evidence, then the WebSocket `/connect` beside the chunk load.
  */
 export async function benchFallbackCost(rounds: number, log: (line: string) => void): Promise<FallbackCostResult> {
   log('  (a) UDP blocked by --webrtc-ip-handling-policy=disable_non_proxied_udp');
   const udpFlag = await scenario(false, rounds, log);
   log('  (b) UDP silently dropped in a network namespace');
   const udpDropped = await scenario(true, rounds, log);
-  return { udpFlag, udpDropped };
+  log("  (c) as (a), but /connect returns ice_servers (not Convai's shape)");
+  const udpFlagIceInConnect = await scenario(false, rounds, log, 'ice-in-connect');
+  return { udpFlag, udpDropped, udpFlagIceInConnect };
 }
 
-async function scenario(netns: boolean, rounds: number, log: (line: string) => void): Promise<ConnectBenchResult> {
-  const stack = await startBenchStack({ netns });
+async function scenario(netns: boolean, rounds: number, log: (line: string) => void, shape: BackendShape = 'convai'): Promise<ConnectBenchResult> {
+  const stack = await startBenchStack({ netns, shape });
   try {
     stack.offer = 'udp-only';
     const browser = await openBenchBrowser(stack, netns ? 'plain' : 'udp-flag');

@@ -50,10 +50,17 @@ const ms = (n: number): string => (Number.isFinite(n) ? `${Math.round(n)} ms` : 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 const judge = (ok: boolean): 'met' | 'missed' => (ok ? 'met' : 'missed');
 
-function connectRows(measurement: string, result: ConnectBenchResult, targets: Record<string, number>): Row[] {
+/** A target on the paired end-to-end difference (`pair`) or on the in-page negotiator time. */
+interface Target {
+  readonly ms: number;
+  readonly on: 'pair' | 'in-page';
+}
+
+function connectRows(measurement: string, result: ConnectBenchResult, targets: Record<string, Target>): Row[] {
   return result.variants.map((v: VariantResult) => {
     const target = targets[v.name];
     const cmp = v.vsBaseline;
+    const measured = target?.on === 'pair' ? cmp?.medianDiff : v.negotiatorMs.median;
     return {
       measurement,
       variant: v.name,
@@ -62,10 +69,11 @@ function connectRows(measurement: string, result: ConnectBenchResult, targets: R
       comparison: cmp
         ? `pair diff ${cmp.medianDiff >= 0 ? '+' : ''}${ms(cmp.medianDiff)}, ratio x${cmp.medianRatio.toFixed(2)}; in-page ${ms(v.negotiatorMs.median)}`
         : 'baseline',
-      target: target === undefined ? '' : `< +${target} ms`,
-      // judged on the in-page figure: the end-to-end difference carries the whole connect's
-      // variance (hundreds of ms on loopback), far above the 5-200 ms the targets resolve
-      status: target === undefined || !cmp ? '' : judge(v.negotiatorMs.median < target),
+      target: target === undefined ? '' : `<= +${target.ms} ms${target.on === 'pair' ? ' (pair diff)' : ' (in-page)'}`,
+      // issue 14's targets are on the paired, interleaved end-to-end difference (medians):
+      // with the LiveKit connect, the probe and the chunk load overlapping, the in-page
+      // "time before the winning connect" no longer adds up to what the user waits
+      status: target === undefined || !cmp || measured === undefined ? '' : judge(measured <= target.ms),
     };
   });
 }
@@ -73,11 +81,18 @@ function connectRows(measurement: string, result: ConnectBenchResult, targets: R
 export function rows(results: BenchResults): Row[] {
   const out: Row[] = [];
   if (results.negotiation) {
-    out.push(...connectRows('1 connect->botReady, healthy', results.negotiation, { 'auto, first visit': 100, 'auto, remembered verdict': 5 }));
+    out.push(...connectRows('1 connect->botReady, healthy', results.negotiation, {
+        'auto, first visit': { ms: 30, on: 'pair' },
+        'auto, remembered verdict': { ms: 5, on: 'in-page' },
+      }));
   }
   if (results.fallback) {
-    out.push(...connectRows('2a fallback, UDP policy flag', results.fallback.udpFlag, { 'auto (falls back)': 200 }));
-    out.push(...connectRows('2b fallback, UDP dropped (netns)', results.fallback.udpDropped, { 'auto (falls back)': 1000 }));
+    out.push(...connectRows('2a fallback, UDP policy flag', results.fallback.udpFlag, { 'auto (falls back)': { ms: 100, on: 'pair' } }));
+    out.push(...connectRows('2b fallback, UDP dropped (netns)', results.fallback.udpDropped, { 'auto (falls back)': { ms: 400, on: 'pair' } }));
+    // not Convai's shape: no target, only what the join costs the fallback
+    if (results.fallback.udpFlagIceInConnect) {
+      out.push(...connectRows("2c UDP policy flag, ice_servers in /connect (not Convai's shape)", results.fallback.udpFlagIceInConnect, {}));
+    }
   }
   for (const p of results.probe ?? []) {
     out.push({

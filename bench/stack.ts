@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startBackend, type Backend } from '../examples/backend/server.js';
+import { startBackend, type Backend, type BackendOptions } from '../examples/backend/server.js';
 import { createLiveKitRoom, type LiveKitRoomService } from '../examples/backend/livekit-room/index.js';
 import { createPipecatBot, type PipecatBot } from '../examples/backend/pipecat-bot.js';
 import { startCoturn, type Coturn } from '../test/support/coturn.js';
@@ -22,9 +22,12 @@ export interface BenchStack {
   readonly apiKey: string;
   /** Set when the stack serves a network namespace whose UDP is dropped. */
   readonly netns: Netns | undefined;
+  /** What `/connect` answers (see `BenchStackOptions.shape`). */
+  readonly shape: BackendShape;
   /**
-   * What `/connect` offers the probe: `'full'` (TURN/UDP + TURN/TCP) or `'udp-only'`
-   * (no TURN/TCP: with UDP unusable, nothing can relay, so WebSocket is the only way).
+   * The TURN servers handed out (in the LiveKit join; also in `/connect` with the
+   * `'ice-in-connect'` shape): `'full'` (TURN/UDP + TURN/TCP) or `'udp-only'` (no TURN/TCP:
+   * with UDP unusable, nothing can relay, so WebSocket is the only way).
    */
   offer: 'full' | 'udp-only';
   /** Credentials-bearing ICE servers for the probe-alone runs. */
@@ -32,7 +35,23 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-export async function startBenchStack(options: { readonly netns?: boolean } = {}): Promise<BenchStack> {
+/**
+ * `'convai'` (the default, and what the reported figures use): `/connect` answers as
+ * Convai's does, `room_url`, `token`, `character_session_id` and no ICE servers, so the
+ * probe learns the TURN servers from the LiveKit join. `'ice-in-connect'`: the local
+ * backend also returns `ice_servers`, which Convai does not; any figure measured with it
+ * must say so.
+ */
+export type BackendShape = 'convai' | 'ice-in-connect';
+
+export interface BenchStackOptions {
+  readonly netns?: boolean;
+  /** @default 'convai' */
+  readonly shape?: BackendShape;
+}
+
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
+  const shape = options.shape ?? 'convai';
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
@@ -55,15 +74,16 @@ export async function startBenchStack(options: { readonly netns?: boolean } = {}
     const bot = createPipecatBot();
     const apiKey = `bench-${randomBytes(12).toString('base64url')}`;
     const state = { offer: 'full' as 'full' | 'udp-only' };
-    const backend = await startBackend({
-      apiKey,
-      host,
-      services: [room, bot],
-      // not Convai's shape (see `connectIceServers`): the bench varies what the probe is offered
-      get connectIceServers() {
-        return [{ urls: state.offer === 'full' ? [turn.turnUdpUrl, turn.turnTcpUrl] : [turn.turnUdpUrl], ...cred }];
-      },
-    });
+    const backendOptions: { -readonly [K in keyof BackendOptions]: BackendOptions[K] } = { apiKey, host, services: [room, bot] };
+    if (shape === 'ice-in-connect') {
+      // not Convai's shape: labelled wherever a figure uses it. A getter read at every
+      // /connect (an object spread would freeze it at the 'full' offer)
+      Object.defineProperty(backendOptions, 'connectIceServers', {
+        enumerable: true,
+        get: () => [{ urls: state.offer === 'full' ? [turn.turnUdpUrl, turn.turnTcpUrl] : [turn.turnUdpUrl], ...cred }],
+      });
+    }
+    const backend = await startBackend(backendOptions);
     cleanups.push(() => backend.stop());
     // minified, as an app ships it: the fallback's cost includes loading and parsing the chunk
     const pages = await startPageServer({ entries: { app: 'bench/pages/bench-page.ts' }, host, minify: true });
@@ -76,6 +96,7 @@ export async function startBenchStack(options: { readonly netns?: boolean } = {}
       pages,
       apiKey,
       netns: ns,
+      shape,
       get offer() {
         return state.offer;
       },

@@ -50,7 +50,7 @@ const yes = (b: boolean): string => (b ? 'yes' : 'no');
 
 /** The table as text: one line per condition. */
 export function formatVerdictTable(rows: readonly VerdictRow[]): string {
-  const header = ['condition', 'ground truth', 'ws works', 'verdict', 'reasons', 'verdict ms', 'final', 'converses', 'judgement'];
+  const header = ['condition', 'ground truth', 'ws works', 'verdict', 'reasons', 'verdict ms', 'final', 'converses', 'on at 10 s', 'to WebRTC ms', 'judgement'];
   const body = rows.map((r) => [
     r.label,
     r.groundTruth ? 'livekit works' : `livekit fails${r.livekit.code ? ` (${r.livekit.code})` : ''}`,
@@ -58,8 +58,12 @@ export function formatVerdictTable(rows: readonly VerdictRow[]): string {
     r.verdict ?? '-',
     r.reasons.join(',') || '-',
     r.verdictMs === undefined ? 'no probe' : `${Math.round(r.verdictMs)}${r.withinDeadline ? '' : ' (OVER)'}`,
-    (r.finalTransport ?? `failed ${r.auto.code ?? ''}`.trim()) + (r.fallback ? ` (fallback: ${r.fallback})` : ''),
+    (r.finalTransport ?? `failed ${r.auto.code ?? ''}`.trim()) + (r.fallback ? ` (fallback: ${r.fallback})` : '') + (r.provisional ? ' (provisional)' : ''),
     yes(r.conversationOk),
+    r.reading
+      ? `${r.reading.transport ?? '-'}${r.reading.upgraded ? ` (upgraded${r.reading.conversedAfterUpgrade === false ? ', mute' : ''})` : ''}`
+      : '-',
+    r.reading?.timeToWebrtcMs === undefined ? '-' : String(r.reading.timeToWebrtcMs),
     r.judgement + (r.wrong.length ? `: ${r.wrong.join(',')}${r.explained ? ' (explained)' : ''}` : ''),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));

@@ -44,6 +44,12 @@ export interface BackendOptions {
    * backends that do send them.
    */
   readonly connectIceServers?: readonly Record<string, unknown>[];
+  /**
+   * The `host:port` the `/connect` answer sends clients to (the LiveKit signalling and
+   * WebSocket URLs), read at every request: a proxy in front of the backend, such as the
+   * verdict matrix's delaying relay. @default the backend's own address
+   */
+  readonly advertisedHostPort?: string;
   readonly services?: readonly BackendService[];
   /** Hook for fault injection: may answer `/connect` itself (return true). */
   readonly interceptConnect?: (req: IncomingMessage, res: ServerResponse, attempt: number) => boolean | Promise<boolean>;
@@ -158,9 +164,10 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       sendJson(res, 501, { message: `transport '${transport}' is not served by this backend` });
       return;
     }
+    const hostPort = options.advertisedHostPort ?? `${host}:${port}`;
     const ctx: ConnectContext = {
-      httpBase: `http://${host}:${port}`,
-      wsBase: `ws://${host}:${port}`,
+      httpBase: `http://${hostPort}`,
+      wsBase: `ws://${hostPort}`,
       characterId: character_id,
       characterSessionId: character_session_id ?? randomUUID(),
       endUserId: end_user_id,

@@ -5,8 +5,9 @@ import { VerdictRig } from '../verdict/verdict-rig.js';
 /**
  * Verdict truth, the small set (the bench, `tsx bench/verdict-matrix.ts`, runs every
  * condition): each network condition is built for real (a namespace firewall, a lossy
- * userspace relay in front of coturn), then in Chromium a forced LiveKit session gives the
- * ground truth, and `auto` must pick what really converses.
+ * userspace relay in front of coturn, for round-trip rows a delaying one in front of the
+ * backend too), then in Chromium a forced LiveKit session gives the ground truth, and
+ * `auto` must pick what really converses.
  */
 
 const DEADLINE_MS = 1_000;
@@ -15,7 +16,14 @@ let rig: VerdictRig;
 
 beforeAll(async () => {
   // no forced-WebSocket run here (the bench has it): `npm test` must stay short
-  rig = await VerdictRig.start({ probeDeadlineMs: DEADLINE_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, converseTimeoutMs: 10_000, checkWebSocket: false });
+  // the quick reading: only where LiveKit should work, and done once the conversation is on it
+  rig = await VerdictRig.start({
+    probeDeadlineMs: DEADLINE_MS,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    converseTimeoutMs: 10_000,
+    checkWebSocket: false,
+    reading: 'quick',
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -44,6 +52,14 @@ describe('verdict matrix (small set)', () => {
       // docs/ARCHITECTURE.md, "Chromium"); the bench reports the measured time
       expect(row.verdictMs, detail).toBeLessThan(CONNECT_TIMEOUT_MS + 1_000);
       if (condition.impairment) expect(row.relay?.forwarded, detail).toBeGreaterThan(0);
+      // a slow link is slow for everything: /connect and the sessions crossed the backend's relay
+      if (condition.wholePath) expect(row.backendRelay?.forwarded, detail).toBeGreaterThan(0);
+      // where LiveKit converses, the conversation is on LiveKit 10 s after connect (at once, or
+      // moved there by the background upgrade), and an upgraded one still converses
+      if (row.groundTruth && condition.livekitShouldWork === true) {
+        expect(row.reading?.transport, detail).toBe('livekit');
+        if (row.reading?.upgraded) expect(row.reading.conversedAfterUpgrade, detail).toBe(true);
+      }
     }, 60_000);
   }
 });

@@ -106,6 +106,35 @@ describe('dev backend: /ws/<id> needs what /connect issued', () => {
   });
 });
 
+describe('dev backend: advertisedHostPort (a proxy in front of it)', () => {
+  it('sends clients to the advertised address, read at every /connect, and to its own without it', async () => {
+    const state: { advertised: string | undefined } = { advertised: '127.0.0.1:1' };
+    const proxied = await startBackend({
+      apiKey: API_KEY,
+      services: [createPipecatBot()],
+      get advertisedHostPort() {
+        return state.advertised;
+      },
+    });
+    try {
+      const ask = async (): Promise<string> => {
+        const res = await fetch(`${proxied.url}/connect`, {
+          method: 'POST',
+          headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({ character_id: 'c1', transport: 'websocket' }),
+        });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { ws_url: string }).ws_url;
+      };
+      expect(await ask()).toMatch(/^ws:\/\/127\.0\.0\.1:1\/ws\//);
+      state.advertised = undefined;
+      expect(await ask()).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${proxied.port}/ws/`));
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
+
 describe('demo static server: Host header (DNS rebinding)', () => {
   let server: StaticServer;
   beforeAll(async () => {

@@ -5,8 +5,9 @@ import type { WrongKind } from './judge.js';
 /**
  * One network condition, built for real by the rig (test/verdict/verdict-rig.ts):
  * Chromium sits in a network namespace; `rules` is the namespace's firewall, and the TURN
- * URLs handed out (by `/connect` for the probe, and in LiveKit's join response for the
- * session) point at coturn directly or at the lossy relay in front of it.
+ * URLs handed out (in LiveKit's join response: the backend answers `/connect` in Convai's
+ * shape) point at coturn directly or at the lossy relay in front of it. With `wholePath`,
+ * a delaying relay sits in front of the backend's HTTP/WebSocket port too.
  */
 export interface VerdictCondition {
   readonly id: string;
@@ -17,6 +18,17 @@ export interface VerdictCondition {
   readonly turn: readonly ('udp' | 'tcp')[];
   /** Route TURN through the userspace relay with this delay/loss; direct to coturn when absent. */
   readonly impairment?: Impairment;
+  /**
+   * The impairment's delay is on the whole path, as a slow link is: a second relay (TCP,
+   * the same per-direction delay) sits in front of the backend, so `/connect`, the LiveKit
+   * signalling and the Pipecat WebSocket are as slow as the TURN relay; and the sessions use
+   * `iceTransportPolicy: 'relay'`, so the media crosses the delayed relay too (the room's
+   * host candidates on the namespace's root side would otherwise be a fast path no real
+   * slow link has).
+   */
+  readonly wholePath?: boolean;
+  /** Bound on each text round trip when the rig's default (10 s) is too short for this network. */
+  readonly converseTimeoutMs?: number;
   /** Hand out a TURN password coturn does not know (a rotated secret, a stale config). */
   readonly wrongCredentials?: boolean;
   /** Delete `RTCPeerConnection` before the page runs (an init script), like some webviews. */
@@ -85,27 +97,50 @@ export const CONDITIONS: readonly VerdictCondition[] = [
     livekitShouldWork: false,
   },
   {
+    id: 'rtt-100ms',
+    label: '100 ms round trip on the whole path',
+    rules: {},
+    turn: ['udp', 'tcp'],
+    impairment: { delayMs: 50 },
+    wholePath: true,
+    livekitShouldWork: true,
+  },
+  {
+    id: 'rtt-200ms',
+    label: '200 ms round trip on the whole path',
+    rules: {},
+    turn: ['udp', 'tcp'],
+    impairment: { delayMs: 100 },
+    wholePath: true,
+    livekitShouldWork: true,
+  },
+  {
     id: 'rtt-300ms',
-    label: '300 ms round trip on the relay path',
+    label: '300 ms round trip on the whole path',
     rules: {},
     turn: ['udp', 'tcp'],
     impairment: { delayMs: 150 },
+    wholePath: true,
     livekitShouldWork: true,
-    knownWrong: {
-      kinds: ['false-websocket'],
-      why:
-        'deadline-bound: a TURN allocation takes two round trips (401 challenge, then the signed request), ' +
-        '600 ms here, and gathering gets 60 % of the 1 s deadline; the relay candidate arrives too late',
-    },
   },
   {
     // the same network with a deadline long enough for two TURN round trips per allocation
     id: 'rtt-300ms-deadline-3s',
-    label: '300 ms round trip on the relay path, probe deadline 3 s',
+    label: '300 ms round trip on the whole path, probe deadline 3 s',
     rules: {},
     turn: ['udp', 'tcp'],
     impairment: { delayMs: 150 },
+    wholePath: true,
     probeDeadlineMs: 3_000,
+    livekitShouldWork: true,
+  },
+  {
+    id: 'rtt-600ms',
+    label: '600 ms round trip on the whole path',
+    rules: {},
+    turn: ['udp', 'tcp'],
+    impairment: { delayMs: 300 },
+    wholePath: true,
     livekitShouldWork: true,
   },
   {
@@ -122,6 +157,9 @@ export const CONDITIONS: readonly VerdictCondition[] = [
     rules: {},
     turn: ['udp'],
     impairment: { lossRate: 0.3, seed: 30 },
+    // a lost data-channel packet waits for a retransmission timeout that grows with each
+    // loss: on a session that works, a reply can take longer than the rig's default 10 s
+    converseTimeoutMs: 30_000,
     livekitShouldWork: 'either',
     knownWrong: {
       kinds: ['false-websocket'],
@@ -152,7 +190,7 @@ export const CONDITIONS: readonly VerdictCondition[] = [
 ];
 
 /** The conditions `npm test` runs (test/e2e/verdict-matrix.test.ts); the bench runs all. */
-export const SMALL_SET: readonly string[] = ['healthy', 'udp-dropped-tcp', 'udp-dropped-no-tcp', 'turn-wrong-credentials', 'loss-5'];
+export const SMALL_SET: readonly string[] = ['healthy', 'udp-dropped-tcp', 'udp-dropped-no-tcp', 'turn-wrong-credentials', 'loss-5', 'rtt-300ms'];
 
 export function conditionsById(ids: readonly string[] | undefined): VerdictCondition[] {
   if (!ids) return [...CONDITIONS];

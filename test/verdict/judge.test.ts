@@ -24,6 +24,12 @@ describe('judge', () => {
     });
   });
 
+  it('a provisional WebSocket choice upgraded to LiveKit by the reading is not a false WebSocket', () => {
+    const input = { verdict: 'websocket', livekit: works('livekit'), auto: works('websocket') };
+    expect(judge({ ...input, transportAtReading: 'livekit' })).toEqual({ judgement: 'correct', wrong: [] });
+    expect(judge({ ...input, transportAtReading: 'websocket' }).wrong).toEqual(['false-websocket']);
+  });
+
   it('WebRTC verdict although LiveKit fails is wrong even when the connect fallback rescued the session', () => {
     expect(judge({ verdict: 'webrtc', livekit: fails, websocket: works('websocket'), auto: works('websocket') })).toEqual({
       judgement: 'wrong',

@@ -15,7 +15,10 @@ export type Judgement = 'correct' | 'wrong' | 'no-transport-works';
 /**
  * - `false-webrtc`: the probe said WebRTC, and a forced LiveKit session does not converse
  *   (the LiveKit-connect fallback may still have rescued the session: see `fallback`).
- * - `false-websocket`: the probe said WebSocket (or none) although forced LiveKit converses.
+ * - `false-websocket`: the probe said WebSocket (or none) although forced LiveKit converses,
+ *   and (when the rig read it) the conversation was still not on LiveKit at the reading,
+ *   10 s after connect: a provisional WebSocket choice that the background upgrade moved
+ *   onto LiveKit in time is what negotiator v2 is meant to do, not a wrong verdict.
  * - `no-conversation`: the session `auto` ended on does not converse, though some transport does.
  */
 export type WrongKind = 'false-webrtc' | 'false-websocket' | 'no-conversation';
@@ -26,6 +29,8 @@ export interface JudgeInput {
   /** Forced WebSocket, when measured. */
   readonly websocket?: RunMeasure;
   readonly auto: RunMeasure;
+  /** The transport `auto`'s conversation was on at the reading (10 s after connect), when read. */
+  readonly transportAtReading?: string;
 }
 
 const WEBRTC_VERDICTS = new Set(['webrtc', 'webrtc-relay-tcp']);
@@ -40,7 +45,8 @@ export function judge(input: JudgeInput): { judgement: Judgement; wrong: WrongKi
   const saidWebrtc = input.verdict !== undefined && WEBRTC_VERDICTS.has(input.verdict);
   const wrong: WrongKind[] = [];
   if (saidWebrtc && !livekitWorks) wrong.push('false-webrtc');
-  if (!saidWebrtc && livekitWorks) wrong.push('false-websocket');
+  const onLivekitInTime = input.transportAtReading === 'livekit';
+  if (!saidWebrtc && livekitWorks && !onLivekitInTime) wrong.push('false-websocket');
   const somethingWorks = livekitWorks || websocketWorks === true;
   if (somethingWorks && !(input.auto.ok && input.auto.conversed)) wrong.push('no-conversation');
   if (!somethingWorks && websocketWorks === false) {

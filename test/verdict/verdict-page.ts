@@ -21,10 +21,30 @@ export interface VerdictRunOutcome {
   readonly code?: string;
   readonly message?: string;
   readonly phases: readonly string[];
+  /** The result said the WebSocket choice is provisional (WebRTC keeps trying in the background). */
+  readonly provisional?: boolean;
+  /** From the `connectConvai` call to its promise resolving. */
+  readonly connectMs?: number;
+}
+
+/** What the conversation is on now, for the "10 s after connect" reading. */
+export interface VerdictNow {
+  readonly transport: string | undefined;
+  readonly reasons: readonly string[];
+  /** Negotiation phases seen since connect resolved (an upgrade shows as `upgrade`, `connected`). */
+  readonly phases: readonly string[];
+  /** Since connect resolved. */
+  readonly sinceConnectMs: number;
+  /** From the `connectConvai` call to the `upgrade` event; absent without one. */
+  readonly upgradeAtMs?: number;
 }
 
 let client: ConvaiClient | undefined;
 const messages: InboundMessage[] = [];
+let startedAt = 0;
+let connectedAt = 0;
+let upgradeAt: number | undefined;
+const later: string[] = [];
 
 async function run(config: ConvaiClientConfig, transport: 'auto' | 'livekit' | 'websocket'): Promise<VerdictRunOutcome> {
   const phases: string[] = [];
@@ -41,13 +61,24 @@ async function run(config: ConvaiClientConfig, transport: 'auto' | 'livekit' | '
   };
   const verdictMs = (): number | undefined =>
     probingAt !== undefined && verdictAt !== undefined ? Math.round((verdictAt - probingAt) * 10) / 10 : undefined;
+  startedAt = performance.now();
+  upgradeAt = undefined;
+  later.length = 0;
   try {
     const { client: c, result } = await connectConvai(config, { transport, onProgress });
+    connectedAt = performance.now();
     client = c;
     c.on('inboundMessage', (m) => messages.push(m));
+    // what happens after connect (a background upgrade) is recorded too
+    c.on('negotiation', (e) => {
+      later.push(e.phase);
+      if (e.phase === 'upgrade') upgradeAt ??= performance.now();
+    });
     const ms = verdictMs();
     return {
       ok: true,
+      connectMs: Math.round(connectedAt - startedAt),
+      ...(result.provisional !== undefined ? { provisional: result.provisional } : {}),
       transport: result.transport,
       ...(result.verdict ? { verdict: result.verdict } : {}),
       ...(chosen ? { chosen } : {}),
@@ -94,7 +125,17 @@ async function disconnect(): Promise<void> {
   await c?.disconnect();
 }
 
-const api = { run, converse, disconnect };
+function now(): VerdictNow {
+  return {
+    transport: client?.transport,
+    reasons: client?.lastNegotiation?.reasons ?? [],
+    phases: [...later],
+    sinceConnectMs: Math.round(performance.now() - connectedAt),
+    ...(upgradeAt !== undefined ? { upgradeAtMs: Math.round(upgradeAt - startedAt) } : {}),
+  };
+}
+
+const api = { run, converse, disconnect, now };
 declare global {
   interface Window {
     verdictPage: typeof api;

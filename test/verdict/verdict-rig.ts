@@ -8,8 +8,13 @@ import { createLiveKitRoom, type IceServerConfig, type LiveKitRoomService } from
 import { createPipecatBot, type PipecatBot } from '../../examples/backend/pipecat-bot.js';
 import type { VerdictRunOutcome } from './verdict-page.js';
 import type { VerdictCondition } from './conditions.js';
-import { startLossyRelay, type LossyRelay, type RelayStats } from './lossy-relay.js';
-import { judge, type Judgement, type RunMeasure, type WrongKind } from './judge.js';
+import { startLossyRelay, type LossyRelay } from './lossy-relay.js';
+import { judge, type RunMeasure } from './judge.js';
+import { readTransport, type VerdictReading } from './reading.js';
+import type { VerdictRow } from './verdict-row.js';
+
+export type { VerdictReading } from './reading.js';
+export type { VerdictRow } from './verdict-row.js';
 
 export interface VerdictRigOptions {
   /** The negotiator's probe deadline. @default 1000 (the library's default) */
@@ -20,35 +25,14 @@ export interface VerdictRigOptions {
   readonly converseTimeoutMs?: number;
   /** Also measure a forced WebSocket session (tells "no transport works" from a wrong verdict). @default true */
   readonly checkWebSocket?: boolean;
+  /**
+   * When to read the transport `auto`'s conversation is on, 10 s after connect.
+   * `'full'`: every condition, waiting the whole 10 s (the bench). `'quick'`: only where the
+   * condition says LiveKit works, and done as soon as the conversation is on LiveKit (the
+   * test: a healthy network costs nothing). @default 'full'
+   */
+  readonly reading?: 'full' | 'quick';
   readonly log?: (line: string) => void;
-}
-
-export interface VerdictRow {
-  readonly condition: string;
-  readonly label: string;
-  /** Forced LiveKit reached bot-ready and the bot's echo came back. */
-  readonly groundTruth: boolean;
-  readonly livekit: RunMeasure;
-  readonly websocket?: RunMeasure;
-  readonly verdict: string | undefined;
-  readonly reasons: readonly string[];
-  /** From the negotiator's `probing` event to its `verdict` event; undefined when no probe ran (no RTCPeerConnection). */
-  readonly verdictMs: number | undefined;
-  readonly deadlineMs: number;
-  /** `verdictMs` is within the deadline (plus the slack of closing the probe's peer connections). */
-  readonly withinDeadline: boolean;
-  readonly finalTransport: string | undefined;
-  /** The transport the `verdict` event chose. */
-  readonly chosenTransport?: string;
-  readonly fallback?: string;
-  readonly conversationOk: boolean;
-  readonly auto: RunMeasure;
-  readonly judgement: Judgement;
-  readonly wrong: readonly WrongKind[];
-  /** Set when every wrong kind is one the condition documents (`knownWrong`): why it happens. */
-  readonly explained?: string;
-  /** What the relay did, for impaired conditions. */
-  readonly relay?: RelayStats;
 }
 
 /**
@@ -76,7 +60,7 @@ export class VerdictRig {
     private readonly room: LiveKitRoomService,
     private readonly bot: PipecatBot,
     private readonly browser: LaunchedBrowser,
-    private readonly state: { servers: IceServerConfig[] },
+    private readonly state: { servers: IceServerConfig[]; advertised: string | undefined },
     private readonly options: VerdictRigOptions,
   ) {}
 
@@ -89,7 +73,7 @@ export class VerdictRig {
       opened.push({ close: () => turn.stop() });
       const pages = await startPageServer({ entries: { app: 'test/verdict/verdict-page.ts' }, host: ns.rootIp });
       opened.push({ close: () => pages.stop() });
-      const state: { servers: IceServerConfig[] } = { servers: [] };
+      const state: { servers: IceServerConfig[]; advertised: string | undefined } = { servers: [], advertised: undefined };
       const room = createLiveKitRoom({
         apiKey: 'lk-key',
         apiSecret: 'lk-secret-that-is-long-enough-0123456789',
@@ -105,6 +89,10 @@ export class VerdictRig {
         host: ns.rootIp,
         // Convai's shape: the probe learns the TURN servers from the room's join response
         services: [room, bot],
+        // read at every /connect: a whole-path condition sends clients through its delaying relay
+        get advertisedHostPort() {
+          return state.advertised;
+        },
       });
       opened.push({ close: () => backend.stop() });
       const origin = pages.url.replace(/\/$/, '');
@@ -119,6 +107,10 @@ export class VerdictRig {
       for (const o of opened.reverse()) await o.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  private get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? 10_000;
   }
 
   private closing: Promise<void> | undefined;
@@ -149,10 +141,20 @@ export class VerdictRig {
     const log = this.options.log ?? (() => {});
     const deadlineMs = condition.probeDeadlineMs ?? this.options.probeDeadlineMs ?? 1_000;
     let relay: LossyRelay | undefined;
+    let backendRelay: LossyRelay | undefined;
     try {
       this.ns.setRules({ ...condition.rules, ...(condition.blockTurnTcp ? { dropTcpPorts: [this.turn.port] } : {}) });
       if (condition.impairment) {
         relay = await startLossyRelay({ host: this.ns.rootIp, target: { host: this.turn.host, port: this.turn.port }, ...condition.impairment });
+      }
+      if (condition.wholePath && condition.impairment?.delayMs) {
+        // the same relay, TCP only here: per-direction delay on /connect, signalling and the WebSocket
+        backendRelay = await startLossyRelay({
+          host: this.ns.rootIp,
+          target: { host: this.backend.host, port: this.backend.port },
+          delayMs: condition.impairment.delayMs,
+        });
+        this.state.advertised = `${backendRelay.host}:${backendRelay.tcpPort}`;
       }
       this.state.servers = [this.turnServer(condition, relay)];
       this.bot.faults.neverReady = condition.webSocketHangs === true;
@@ -169,7 +171,15 @@ export class VerdictRig {
       // the event names the transport only: map it onto a verdict of the same side
       const chosen = auto.outcome.chosen?.transport;
       const judged = auto.outcome.verdict ?? (chosen === 'livekit' ? 'webrtc' : chosen);
-      const { judgement, wrong } = judge({ verdict: judged, livekit: livekit.measure, ...(websocket ? { websocket: websocket.measure } : {}), auto: auto.measure });
+      const reading = auto.reading;
+      if (reading) log(`${condition.id}: at ${reading.atMs} ms after connect on ${reading.transport}${reading.upgraded ? ` (upgraded, WebRTC at ${reading.timeToWebrtcMs} ms)` : ''}`);
+      const { judgement, wrong } = judge({
+        verdict: judged,
+        livekit: livekit.measure,
+        ...(websocket ? { websocket: websocket.measure } : {}),
+        auto: auto.measure,
+        ...(reading?.transport ? { transportAtReading: reading.transport } : {}),
+      });
       return {
         condition: condition.id,
         label: condition.label,
@@ -180,7 +190,10 @@ export class VerdictRig {
         reasons: auto.outcome.chosen?.reasons ?? [],
         verdictMs,
         deadlineMs,
-        withinDeadline: verdictMs === undefined || verdictMs <= deadlineMs + DEADLINE_SLACK_MS,
+        // v2: a LiveKit connect that wins the race decides whenever it connects, bounded by the
+        // connect timeout; anything else is the probe's deadline (or an answer before it)
+        withinDeadline:
+          verdictMs === undefined || verdictMs <= (chosen === 'livekit' ? this.connectTimeoutMs : deadlineMs) + DEADLINE_SLACK_MS,
         finalTransport: auto.measure.transport,
         ...(chosen ? { chosenTransport: chosen } : {}),
         ...(auto.outcome.fallback ? { fallback: auto.outcome.fallback } : {}),
@@ -192,11 +205,16 @@ export class VerdictRig {
           ? { explained: condition.knownWrong.why }
           : {}),
         ...(relay ? { relay: { ...relay.stats } } : {}),
+        ...(backendRelay ? { backendRelay: { ...backendRelay.stats } } : {}),
+        ...(auto.outcome.provisional !== undefined ? { provisional: auto.outcome.provisional } : {}),
+        ...(reading ? { reading } : {}),
       };
     } finally {
       this.bot.faults.neverReady = false;
+      this.state.advertised = undefined;
       this.ns.setRules({});
       await relay?.close();
+      await backendRelay?.close();
     }
   }
 
@@ -236,30 +254,37 @@ export class VerdictRig {
     condition: VerdictCondition,
     transport: 'auto' | 'livekit' | 'websocket',
     deadlineMs: number,
-  ): Promise<{ outcome: VerdictRunOutcome; measure: RunMeasure }> {
+  ): Promise<{ outcome: VerdictRunOutcome; measure: RunMeasure; reading?: VerdictReading }> {
     const page = await this.tab(condition.noPeerConnection === true);
     try {
       await page.goto(this.pages.url);
       await page.waitForFunction(() => window.verdictPageReady === true);
-      const connectTimeoutMs = this.options.connectTimeoutMs ?? 10_000;
+      const connectTimeoutMs = this.connectTimeoutMs;
       const started = Date.now();
       const outcome = await page.evaluate(([c, t]) => window.verdictPage.run(c as never, t), [
         {
           apiKey: API_KEY,
           characterId: `char-${condition.id}`,
-          url: this.backend.url,
+          url: this.state.advertised ? `http://${this.state.advertised}` : this.backend.url,
           backendRetries: 0,
           connectTimeoutMs,
+          ...(condition.wholePath ? { iceTransportPolicy: 'relay' } : {}),
           negotiation: { cache: false, probeDeadlineMs: deadlineMs },
         },
         transport,
       ] as const);
       let conversed = false;
+      const converseTimeoutMs = condition.converseTimeoutMs ?? this.options.converseTimeoutMs ?? 10_000;
       if (outcome.ok) {
         const text = `verdict ${condition.id} ${transport}`;
-        const reply = await page.evaluate(([s, ms]) => window.verdictPage.converse(s, ms), [text, this.options.converseTimeoutMs ?? 10_000] as const);
+        const reply = await page.evaluate(([s, ms]) => window.verdictPage.converse(s, ms), [text, converseTimeoutMs] as const);
         conversed = reply === `You said: ${text}`;
       }
+      const mode = this.options.reading ?? 'full';
+      const read = transport === 'auto' && outcome.ok && (mode === 'full' || condition.livekitShouldWork === true);
+      const reading = read
+        ? await readTransport(page, outcome, { quick: mode === 'quick', converseTimeoutMs, text: `verdict ${condition.id} after upgrade` })
+        : undefined;
       const measure: RunMeasure = {
         ok: outcome.ok,
         ...(outcome.transport ? { transport: outcome.transport } : {}),
@@ -267,7 +292,7 @@ export class VerdictRig {
         conversed,
         elapsedMs: Date.now() - started,
       };
-      return { outcome, measure };
+      return { outcome, measure, ...(reading ? { reading } : {}) };
     } finally {
       await page.evaluate(() => window.verdictPage?.disconnect()).catch(() => undefined);
     }
