@@ -107,7 +107,7 @@ describe.each<NextBundler>(['turbopack', 'webpack'])('Next.js app router, %s (ne
       const requested: string[] = [];
       widget.page.on('request', (r) => requested.push(new URL(r.url()).pathname));
       widget.page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text());
+        if (m.type() === 'error') problems.push(`${m.text()} (${m.location().url})`);
       });
       await widget.page.locator('[data-hydrated="true"]').waitFor({ timeout: 15_000 });
       const scriptsAtLoad = await widget.page.evaluate(() =>
