@@ -32,7 +32,13 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-export async function startBenchStack(options: { readonly netns?: boolean } = {}): Promise<BenchStack> {
+export interface BenchStackOptions {
+  readonly netns?: boolean;
+  /** The page the browser loads; it must set `window.benchReady`. @default 'bench/pages/bench-page.ts' */
+  readonly page?: string;
+}
+
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
@@ -66,7 +72,7 @@ export async function startBenchStack(options: { readonly netns?: boolean } = {}
     });
     cleanups.push(() => backend.stop());
     // minified, as an app ships it: the fallback's cost includes loading and parsing the chunk
-    const pages = await startPageServer({ entries: { app: 'bench/pages/bench-page.ts' }, host, minify: true });
+    const pages = await startPageServer({ entries: { app: options.page ?? 'bench/pages/bench-page.ts' }, host, minify: true });
     cleanups.push(() => pages.stop());
     return {
       backend,
