@@ -4,6 +4,8 @@ import type { ProbeScenarioResult } from './probe-time.js';
 import type { BundleResult } from './bundle-size.js';
 import type { OwnCodeBreakdown } from './own-code-breakdown.js';
 import type { ResourceResult } from './probe-resources.js';
+import type { SoakResult } from './soak.js';
+import { soakRows } from './soak-report.js';
 
 export interface MachineInfo {
   readonly cpus: number;
@@ -27,6 +29,7 @@ export interface BenchResults {
   readonly probe?: readonly ProbeScenarioResult[];
   readonly bundle?: BundleResult & { readonly breakdown: OwnCodeBreakdown };
   readonly resources?: ResourceResult;
+  readonly soak?: SoakResult;
   readonly verdictMatrix?: unknown;
   /** bench/verdict-matrix.ts's own table of `verdictMatrix`. */
   readonly verdictMatrixText?: string;
@@ -137,6 +140,7 @@ export function rows(results: BenchResults): Row[] {
       },
     );
   }
+  if (results.soak) out.push(...soakRows(results.soak));
   return out;
 }
 

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ConnectBenchResult } from './connect-timing.js';
 import { markdownTable, rows, type BenchResults } from './report.js';
+import { SOAK_METHOD, soakRows } from './soak-report.js';
+import type { SoakResult } from './soak.js';
 
 const ms = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${Math.round(n)} ms`);
 
@@ -62,6 +64,7 @@ export const METHOD = `## Method
   Chromium refuses a page's 501st RTCPeerConnection and counts closed ones until they are collected, and a
   probe opens 6, so ~83 probes with no GC hit the cap (measured). A probe that leaked its peer connections
   would hit it despite the GCs and show as failed verdicts.
+${SOAK_METHOD}
 - No timed assertion lives in \`npm test\`: these numbers are only reported here.
 `;
 
@@ -101,10 +104,48 @@ export function resultsMarkdown(results: BenchResults): string {
       '',
     );
   }
+  if (results.soak) lines.push(soakSection(results.soak, results.startedAt));
   if (results.verdictMatrixText) lines.push('## Verdict matrix', '', '```', results.verdictMatrixText, '```', '');
   if (results.errors.length > 0) lines.push('## Errors in this run', '', ...results.errors.map((e) => `- ${e}`), '');
   lines.push(METHOD);
   return `${lines.join('\n')}\n`;
+}
+
+const SOAK_START = '<!-- soak:start -->';
+const SOAK_END = '<!-- soak:end -->';
+
+/** The soak's own section: a soak-only run replaces it in place (see `spliceSoak`). */
+function soakSection(soak: SoakResult, startedAt: string): string {
+  const o = soak.options;
+  return [
+    SOAK_START,
+    '## Soak and churn',
+    '',
+    `Run ${startedAt}${o.quick ? ' (quick mode)' : ''}: churn ${o.cycles} cycles per scenario, conversations of ${(o.conversationMs / 60_000).toFixed(1)} min with a message every ${o.everyMs / 1000} s. Method below.`,
+    '',
+    markdownTable(soakRows(soak)),
+    '',
+    SOAK_END,
+    '',
+  ].join('\n');
+}
+
+/** Replaces (or adds, before the method) the soak section of an existing RESULTS.md. */
+export async function spliceSoak(markdownPath: string, soak: SoakResult, startedAt: string): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const old = await readFile(markdownPath, 'utf8');
+  const section = soakSection(soak, startedAt);
+  const a = old.indexOf(SOAK_START);
+  const b = old.indexOf(SOAK_END);
+  let next: string;
+  if (a >= 0 && b > a) next = old.slice(0, a) + section.trimEnd() + old.slice(b + SOAK_END.length);
+  else {
+    const at = old.indexOf('## Method');
+    next = at >= 0 ? `${old.slice(0, at)}${section}\n${old.slice(at)}` : `${old}\n${section}`;
+  }
+  // the method text of older runs lacks the soak paragraph
+  if (!next.includes('Soak and churn (section 6')) next = next.replace('- No timed assertion lives in', `${SOAK_METHOD}\n- No timed assertion lives in`);
+  await writeFile(markdownPath, next);
 }
 
 export async function writeResults(results: BenchResults, jsonPath: string, markdownPath: string | undefined): Promise<void> {

@@ -12,10 +12,11 @@ import { benchNegotiationOverhead } from './negotiation-overhead.js';
 import { ownCodeBreakdown } from './own-code-breakdown.js';
 import { benchProbeResources } from './probe-resources.js';
 import { benchProbeTime } from './probe-time.js';
+import { benchSoak } from './soak.js';
 import { rows, textTable, type BenchResults, type MachineInfo } from './report.js';
-import { writeResults } from './results-file.js';
+import { spliceSoak, writeResults } from './results-file.js';
 
-const SECTIONS = ['bundle', 'negotiation', 'fallback', 'probe', 'resources'] as const;
+const SECTIONS = ['bundle', 'negotiation', 'fallback', 'probe', 'resources', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: tsx bench/run.ts [--pairs N] [--probes N] [--only ${SECTIONS.join(',')}] [--skip-matrix]
@@ -25,7 +26,12 @@ const USAGE = `Usage: tsx bench/run.ts [--pairs N] [--probes N] [--only ${SECTIO
   --probes N     probes in the resource run, default 200
   --only LIST    run only these measurements; results go to bench/results/latest.json,
                  bench/RESULTS.md is rewritten only by a full run
-  --skip-matrix  do not run the verdict matrix (bench/verdict-matrix.ts) at the end`;
+  --skip-matrix  do not run the verdict matrix (bench/verdict-matrix.ts) at the end
+  --quick        soak: 2-minute conversations instead of 15 (also SOAK_QUICK=1)
+  --soak-cycles N    soak: connect/disconnect cycles per churn scenario, default 100
+  --soak-minutes M   soak: minutes per conversation, default 15 (2 with --quick)
+
+  A run of \`--only soak\` replaces the soak section of bench/RESULTS.md in place.`;
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
@@ -89,6 +95,9 @@ async function main(): Promise<number> {
       probes: { type: 'string' },
       only: { type: 'string' },
       'skip-matrix': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      'soak-cycles': { type: 'string' },
+      'soak-minutes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -98,6 +107,9 @@ async function main(): Promise<number> {
   }
   const rounds = positiveInt('pairs', values.pairs, 10);
   const probes = positiveInt('probes', values.probes, 200);
+  const quick = values.quick === true || process.env['SOAK_QUICK'] === '1';
+  const soakCycles = positiveInt('soak-cycles', values['soak-cycles'], 100);
+  const soakMinutes = positiveInt('soak-minutes', values['soak-minutes'], quick ? 2 : 15);
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`Unknown \`--only\` section(s): ${unknown.join(', ')}. Known: ${SECTIONS.join(', ')}.`);
@@ -155,6 +167,11 @@ async function main(): Promise<number> {
       results.resources = await benchProbeResources(probes, log);
     });
   }
+  if (wanted('soak')) {
+    await step(`6. soak: churn ${soakCycles} cycles per scenario, conversations of ${soakMinutes} min`, async () => {
+      results.soak = await benchSoak({ cycles: soakCycles, conversationMs: soakMinutes * 60_000, everyMs: 10_000, quick }, log);
+    });
+  }
   if (!values['skip-matrix']) {
     await step('verdict matrix', async () => {
       const matrix = await runMatrix(log);
@@ -170,6 +187,10 @@ async function main(): Promise<number> {
   console.log(`\n${textTable(rows(results))}`);
   const json = 'bench/results/latest.json';
   await writeResults(results, json, full ? 'bench/RESULTS.md' : undefined);
+  if (!full && results.soak && only.length === 1) {
+    await spliceSoak('bench/RESULTS.md', results.soak, results.startedAt);
+    console.log('replaced the soak section of bench/RESULTS.md');
+  }
   console.log(`\nwrote ${json}${full ? ' and bench/RESULTS.md' : ' (bench/RESULTS.md is rewritten only by a full run of at least 10 rounds)'}`);
   if (errors.length > 0) console.log(`\n${errors.length} measurement(s) failed:\n${errors.map((e) => `  ${e}`).join('\n')}`);
   return errors.length > 0 ? 1 : 0;
