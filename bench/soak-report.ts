@@ -16,7 +16,7 @@ export const SOAK_BOUNDS = {
 const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
 const ms = (n: number): string => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'n/a');
 const judge = (ok: boolean): 'met' | 'missed' => (ok ? 'met' : 'missed');
-const open = (o: OpenCounts): string => `${o.openPeerConnections} pc, ${o.openSockets} ws, ${o.openAudioContexts} ctx, ${o.liveTracks} tracks, ${o.intervals} intervals`;
+const open = (o: OpenCounts): string => `${o.openPeerConnections} pc, ${o.openSockets} ws, ${o.openAudioContexts} ctx, ${o.liveTracks} tracks, ${o.intervals} intervals, ${o.deviceListeners} devicechange listeners`;
 const nothingOpen = (o: OpenCounts): boolean => Object.values(o).every((n) => n === 0);
 
 export function soakRows(s: SoakResult): Row[] {

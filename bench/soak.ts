@@ -7,7 +7,7 @@ import { openBenchBrowser, startBenchStack, type BenchStack } from './stack.js';
  * 6. Soak and churn, in real Chromium against the local stack, with the soak page
  * (test/reliability/soak-page.ts): one client connected and disconnected `cycles`
  * times per transport (a text round trip in each), then one long conversation per
- * transport (mic on, a user message every 10 s). The two conversations run at once,
+ * transport (mic on, a user message every 10 s). The conversations run at once,
  * each in its own browser (its own renderer, so its own heap reading).
  */
 
@@ -80,14 +80,14 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
       }
     }
 
-    const talk = async (transport: 'livekit' | 'websocket'): Promise<ConversationResult> => {
+    const talk = async (name: string, transport: 'livekit' | 'websocket', extra: Partial<ConvaiClientConfig> = {}): Promise<ConversationResult> => {
       const browser = await openBenchBrowser(stack, 'plain');
       try {
         const page: Page = await browser.openPage();
         return await conversation(page, await openCdp(page), {
-          name: transport,
+          name,
           transport,
-          config: config(stack, transport),
+          config: { ...config(stack, transport), ...extra },
           durationMs: options.conversationMs,
           everyMs: options.everyMs,
           log,
@@ -96,8 +96,15 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
         await browser.close();
       }
     };
-    log(`    conversations: ${Math.round(options.conversationMs / 60_000)} min each, LiveKit and WebSocket at once`);
-    const both = await Promise.all([talk('livekit'), talk('websocket')]);
+    log(`    conversations: ${Math.round(options.conversationMs / 60_000)} min each, all at once`);
+    // LiveKit twice: relay-only (Convai's policy, the default) and with direct paths allowed,
+    // because the local room's werift peer loses its path through the TURN relay while the
+    // mic streams (found by this soak; see bench/RESULTS.md)
+    const both = await Promise.all([
+      talk('livekit', 'livekit'),
+      talk('livekit, iceTransportPolicy all', 'livekit', { iceTransportPolicy: 'all' }),
+      talk('websocket', 'websocket'),
+    ]);
     for (const c of both) {
       conversations.push(c);
       log(

@@ -10,7 +10,7 @@ import type { SoakLeftovers, Tally } from './soak-page.js';
  */
 
 export type OpenCounts = Omit<SoakLeftovers, 'created'>;
-export const NOTHING_OPEN: OpenCounts = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0 };
+export const NOTHING_OPEN: OpenCounts = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0, deviceListeners: 0 };
 
 const isNothingOpen = (l: SoakLeftovers): boolean =>
   (Object.keys(NOTHING_OPEN) as (keyof OpenCounts)[]).every((k) => l[k] === 0);
@@ -32,18 +32,32 @@ export const openCounts = (l: SoakLeftovers): OpenCounts => ({
   liveTracks: l.liveTracks,
   openAudioContexts: l.openAudioContexts,
   intervals: l.intervals,
+  deviceListeners: l.deviceListeners,
 });
 
-/** JS heap in use after a forced GC (CDP, twice: finalizers of the first pass free more). */
+/**
+ * JS heap in use after a forced GC (CDP, twice: finalizers of the first pass free more).
+ * Chromium keeps the page's last 1000 console messages with their arguments for DevTools
+ * (found by this soak: livekit-client's info lines, ~10 per connect, were most of the
+ * churn's growth); they are discarded first so that the figure is the page's own.
+ */
 export async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send('Runtime.discardConsoleEntries');
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
   return (await cdp.send('Runtime.getHeapUsage')).usedSize;
 }
 
+/** The page's heap after GC, its closed resources dropped from the counting lists first. */
+async function pageHeap(page: Page, cdp: CDPSession): Promise<number> {
+  await page.evaluate(() => window.soak.leftovers());
+  return heapAfterGc(cdp);
+}
+
 export async function openCdp(page: Page): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.enable');
+  await cdp.send('Runtime.enable');
   return cdp;
 }
 
@@ -72,6 +86,8 @@ export interface ChurnResult {
   readonly leftovers: SoakLeftovers;
   /** Error events seen (codes), beyond none expected. */
   readonly errors: readonly string[];
+  /** Where each interval still running after the phase was set. */
+  readonly intervalOwners: readonly string[];
   readonly cycleMs: readonly number[];
 }
 
@@ -85,8 +101,8 @@ export async function churn(page: Page, cdp: CDPSession, o: ChurnOptions): Promi
   const heap = { start: 0, middle: 0, end: 0 };
   const total = warmup + o.cycles;
   for (let i = 0; i < total; i++) {
-    if (i === warmup) heap.start = await heapAfterGc(cdp);
-    if (i === warmup + Math.floor(o.cycles / 2)) heap.middle = await heapAfterGc(cdp);
+    if (i === warmup) heap.start = await pageHeap(page, cdp);
+    if (i === warmup + Math.floor(o.cycles / 2)) heap.middle = await pageHeap(page, cdp);
     const t = Date.now();
     const tag = `${o.name}-${i}`;
     const r = await page.evaluate(
@@ -95,6 +111,8 @@ export async function churn(page: Page, cdp: CDPSession, o: ChurnOptions): Promi
         if (!c.ok) return { connect: c, replied: false };
         const replied = await window.soak.roundTrip(text as string, timeout as number);
         await window.soak.disconnect();
+        // drops what this cycle closed from the counting lists, which would otherwise hold it
+        window.soak.leftovers();
         return { connect: c, replied };
       },
       [o.transport, tag, o.replyTimeoutMs ?? 8_000] as const,
@@ -105,10 +123,11 @@ export async function churn(page: Page, cdp: CDPSession, o: ChurnOptions): Promi
     o.onCycle?.(i);
   }
   const leftovers = await settle(page);
-  heap.end = await heapAfterGc(cdp);
+  heap.end = await pageHeap(page, cdp);
   const { latenciesMs: _l, ...tally } = await page.evaluate(() => window.soak.tally());
   const errors = await page.evaluate(() => window.soak.takeErrors());
-  return { name: o.name, cycles: total, transports, connectFailures, tally, heapBytes: heap, leftovers, errors, cycleMs };
+  const intervalOwners = leftovers.intervals > 0 ? await page.evaluate(() => window.soak.intervalStacks()) : [];
+  return { name: o.name, cycles: total, intervalOwners, transports, connectFailures, tally, heapBytes: heap, leftovers, errors, cycleMs };
 }
 
 export interface ConversationOptions {
@@ -149,21 +168,21 @@ export async function conversation(page: Page, cdp: CDPSession, o: ConversationO
   for (let i = 0; i < messages; i++) {
     const due = t0 + i * o.everyMs;
     if (Date.now() < due) await new Promise((r) => setTimeout(r, due - Date.now()));
-    if (i === 0) heap.start = await heapAfterGc(cdp);
-    if (i === Math.floor(messages / 2)) heap.middle = await heapAfterGc(cdp);
+    if (i === 0) heap.start = await pageHeap(page, cdp);
+    if (i === Math.floor(messages / 2)) heap.middle = await pageHeap(page, cdp);
     const ok = await page.evaluate(([text, ms]) => window.soak.roundTrip(text as string, ms as number), [`${o.name}-${i}`, o.replyTimeoutMs ?? 8_000] as const);
     if (!(await page.evaluate(() => window.soak.isConnected()))) stayedConnected = false;
     if (i % 6 === 5) o.log?.(`    ${o.name}: ${i + 1}/${messages} messages${ok ? '' : ' (last one unanswered)'}`);
   }
   const last = t0 + messages * o.everyMs;
   if (Date.now() < last) await new Promise((r) => setTimeout(r, last - Date.now()));
-  heap.end = await heapAfterGc(cdp);
+  heap.end = await pageHeap(page, cdp);
   const openWhileConnected = openCounts(await page.evaluate(() => window.soak.leftovers()));
   const chatLength = await page.evaluate(() => window.soak.chatLength());
   const tally = await page.evaluate(() => window.soak.tally());
   await page.evaluate(() => window.soak.disconnect());
   const leftovers = await settle(page);
-  heap.afterDisconnect = await heapAfterGc(cdp);
+  heap.afterDisconnect = await pageHeap(page, cdp);
   const errors = await page.evaluate(() => window.soak.takeErrors());
   return { name: o.name, transport: c.transport ?? 'none', durationMs: Date.now() - t0, tally, heapBytes: heap, openWhileConnected, leftovers, chatLength, errors, stayedConnected };
 }

@@ -26,13 +26,37 @@ navigator.mediaDevices.getUserMedia = async (constraints) => {
   return stream;
 };
 
+/**
+ * `devicechange` listeners on navigator.mediaDevices, held by WeakRef (a strong hold would
+ * keep alive what they reach). One left per connect kept every LiveKit room alive.
+ */
+const deviceListeners = new Set<WeakRef<object>>();
+const media = navigator.mediaDevices;
+const nativeAdd = media.addEventListener.bind(media);
+const nativeRemove = media.removeEventListener.bind(media);
+const forget = (listener: object): void => {
+  for (const ref of deviceListeners) if (ref.deref() === listener) deviceListeners.delete(ref);
+};
+media.addEventListener = ((type: string, listener: EventListenerOrEventListenerObject | null, opts?: boolean | AddEventListenerOptions) => {
+  if (type === 'devicechange' && listener) {
+    deviceListeners.add(new WeakRef(listener));
+    if (typeof opts === 'object') opts.signal?.addEventListener('abort', () => forget(listener), { once: true });
+  }
+  nativeAdd(type, listener as EventListenerOrEventListenerObject, opts);
+}) as MediaDevices['addEventListener'];
+media.removeEventListener = ((type: string, listener: EventListenerOrEventListenerObject | null, opts?: boolean | EventListenerOptions) => {
+  if (type === 'devicechange' && listener) forget(listener);
+  nativeRemove(type, listener as EventListenerOrEventListenerObject, opts);
+}) as MediaDevices['removeEventListener'];
+
 /** Intervals never end by themselves: one left running after disconnect is a leak. */
-const intervals = new Set<number>();
+const intervals = new Map<number, string>();
 const nativeSetInterval = globalThis.setInterval.bind(globalThis);
 const nativeClearInterval = globalThis.clearInterval.bind(globalThis);
 globalThis.setInterval = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
   const id = nativeSetInterval(handler, ms, ...args);
-  intervals.add(id);
+  // where it was set: a leftover names its owner
+  intervals.set(id, new Error().stack?.split('\n').slice(2, 7).join(' | ') ?? '');
   return id;
 }) as typeof setInterval;
 globalThis.clearInterval = ((id?: number) => {
@@ -46,6 +70,8 @@ export interface SoakLeftovers {
   readonly liveTracks: number;
   readonly openAudioContexts: number;
   readonly intervals: number;
+  /** `devicechange` listeners on navigator.mediaDevices. */
+  readonly deviceListeners: number;
   /** Totals created since the page loaded (closed ones included). */
   readonly created: { readonly peerConnections: number; readonly sockets: number; readonly audioContexts: number; readonly tracks: number };
 }
@@ -72,6 +98,7 @@ function leftovers(): SoakLeftovers {
     liveTracks: tracks.length,
     openAudioContexts: contexts.length,
     intervals: intervals.size,
+    deviceListeners: deviceListeners.size,
     created: { ...created },
   };
 }
@@ -86,6 +113,10 @@ export interface Tally {
   readonly unexpected: number;
   /** Send failures (the sender resolved `false`). */
   readonly sendFailed: number;
+  /** The first few messages that got no reply. */
+  readonly unanswered: readonly string[];
+  /** `reconnecting` events: the transport lost its connection and tried to resume. */
+  readonly reconnecting: number;
   /** Send to reply, per answered message, in order. */
   readonly latenciesMs: readonly number[];
 }
@@ -97,6 +128,7 @@ const latencies: number[] = [];
 const waiters = new Map<string, () => void>();
 let unexpected = 0;
 let sendFailed = 0;
+let reconnecting = 0;
 let errors: string[] = [];
 
 function create(config: ConvaiClientConfig): void {
@@ -116,6 +148,7 @@ function create(config: ConvaiClientConfig): void {
   });
   // every error event, by code: a soak must end with none it did not cause
   client.on('error', (e) => errors.push(e.code));
+  client.on('reconnecting', () => (reconnecting += 1));
 }
 
 async function connect(transport: TransportPreference): Promise<{ ok: boolean; transport?: string; code?: string; message?: string }> {
@@ -155,7 +188,8 @@ function tally(): Tally {
     answered += 1;
     if (n > 1) duplicated += 1;
   }
-  return { sent: sentAt.size, answered, duplicated, unexpected, sendFailed, latenciesMs: latencies.slice() };
+  const unanswered = [...sentAt.keys()].filter((t) => !replies.has(t)).slice(0, 5);
+  return { sent: sentAt.size, answered, duplicated, unexpected, sendFailed, unanswered, reconnecting, latenciesMs: latencies.slice() };
 }
 
 const api = {
@@ -167,6 +201,8 @@ const api = {
   disconnect: async () => client?.disconnect(),
   chatLength: () => client?.chatMessages.length ?? 0,
   isConnected: () => client?.state.isConnected ?? false,
+  /** Where each running interval was set. */
+  intervalStacks: () => [...intervals.values()],
   /** Error codes seen since the last call. */
   takeErrors: () => {
     const out = errors;
