@@ -9,12 +9,11 @@ type Added = readonly [EventListenerOrEventListenerObject, boolean | AddEventLis
  * `navigator.mediaDevices` and, where `FinalizationRegistry` exists, registers a cleanup
  * with `Room.cleanupRegistry` that removes it when the room is collected. That cleanup
  * closure shares the constructor's scope, which holds the room itself, and a registry holds
- * its cleanups strongly: the room can never be collected. Every room a page made stayed in
- * memory with its engine, token and closed peer connection (~25 KB per connect; found by the
- * soak, see docs/ARCHITECTURE.md, "livekit-client"). So the room is built with the registry
- * off (livekit-client's own fallback: a plain listener), the listeners the constructor adds
- * are captured, and `release()` removes them. The registry is put back at once, for the
- * app's own rooms.
+ * its cleanups strongly: the room can never be collected. So the room is built with the
+ * registry off (livekit-client's own fallback: a plain listener), the listeners the
+ * constructor adds are captured, and `release()` removes them. The registry is put back at
+ * once, for the app's own rooms. Measured and explained in docs/ARCHITECTURE.md,
+ * "livekit-client 2.23: what stays in memory".
  */
 export function createRoom(options: RoomOptions): { readonly room: Room; release(): void } {
   const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
