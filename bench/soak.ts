@@ -98,8 +98,8 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
     };
     log(`    conversations: ${Math.round(options.conversationMs / 60_000)} min each, all at once`);
     // LiveKit twice: relay-only (Convai's policy, the default) and with direct paths allowed,
-    // because the local room's werift peer loses its path through the TURN relay while the
-    // mic streams (found by this soak; see bench/RESULTS.md)
+    // to tell the TURN relay apart when replies from the local room's werift peer go missing
+    // while the mic streams (found by this soak; both lose them alike; see bench/RESULTS.md)
     const both = await Promise.all([
       talk('livekit', 'livekit'),
       talk('livekit, iceTransportPolicy all', 'livekit', { iceTransportPolicy: 'all' }),
