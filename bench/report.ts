@@ -5,6 +5,8 @@ import type { BundleResult } from './bundle-size.js';
 import type { OwnCodeBreakdown } from './own-code-breakdown.js';
 import type { ResourceResult } from './probe-resources.js';
 import type { HearResult } from './hear.js';
+import type { SoakResult } from './soak.js';
+import { soakRows } from './soak-report.js';
 
 export interface MachineInfo {
   readonly cpus: number;
@@ -30,6 +32,7 @@ export interface BenchResults {
   readonly resources?: ResourceResult;
   /** "What the user hears" per transport and network condition (bench/hear.ts). */
   readonly hear?: HearResult;
+  readonly soak?: SoakResult;
   readonly verdictMatrix?: unknown;
   /** bench/verdict-matrix.ts's own table of `verdictMatrix`. */
   readonly verdictMatrixText?: string;
@@ -155,6 +158,7 @@ export function rows(results: BenchResults): Row[] {
       },
     );
   }
+  if (results.soak) out.push(...soakRows(results.soak));
   return out;
 }
 

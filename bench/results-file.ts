@@ -43,6 +43,8 @@ export async function updateHearSection(markdownPath: string, results: BenchResu
   }
   await writeFile(markdownPath, text);
 }
+import { SOAK_METHOD, soakRows } from './soak-report.js';
+import type { SoakResult } from './soak.js';
 
 const ms = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${Math.round(n)} ms`);
 
@@ -111,6 +113,7 @@ export const METHOD = `## Method
   Chromium refuses a page's 501st RTCPeerConnection and counts closed ones until they are collected, and a
   probe opens 6, so ~83 probes with no GC hit the cap (measured). A probe that leaked its peer connections
   would hit it despite the GCs and show as failed verdicts.
+${SOAK_METHOD}
 - No timed assertion lives in \`npm test\`: these numbers are only reported here.
 `;
 
@@ -152,10 +155,74 @@ export function resultsMarkdown(results: BenchResults): string {
     );
   }
   if (results.hear) lines.push(hearSection(results));
+  if (results.soak) lines.push(soakSection(results.soak, results.startedAt));
   if (results.verdictMatrixText) lines.push('## Verdict matrix', '', '```', results.verdictMatrixText, '```', '');
   if (results.errors.length > 0) lines.push('## Errors in this run', '', ...results.errors.map((e) => `- ${e}`), '');
   lines.push(METHOD);
   return `${lines.join('\n')}\n`;
+}
+
+const SOAK_START = '<!-- soak:start -->';
+const SOAK_END = '<!-- soak:end -->';
+
+/** Which messages got no reply, per phase, so a loss can be traced in the logs. */
+function unansweredLines(soak: SoakResult): string[] {
+  const lost = [...soak.churn, ...soak.conversations].filter((r) => r.tally.sent !== r.tally.answered);
+  if (lost.length === 0) return ['Every message of every phase was answered exactly once.', ''];
+  return [
+    'Messages without a reply (first 5 per phase):',
+    '',
+    ...lost.map((r) => `- ${r.name}: ${r.tally.sent - r.tally.answered} of ${r.tally.sent} (${r.tally.unanswered.join(', ')}); ${r.tally.sendFailed} sends refused, ${r.tally.reconnecting} reconnects`),
+    '',
+  ];
+}
+
+const SOAK_FINDINGS = `**Found by the soak.** (1) LiveKit: every \`Room\` livekit-client 2.23 creates stayed in memory for the
+page's life (its cleanup registry holds the room through its own closure; seen in heap snapshots: one room,
+engine, token and closed peer connection per connect), now released at disconnect (\`src/transports/livekit-room.ts\`; the churn in \`npm test\` counts the
+\`devicechange\` listeners that held them). (2) A LiveKit attempt cancelled before its join (\`auto\` falling
+back) left livekit-client's 1 s lossy-channel interval running, now stopped (\`releaseLeakedPeerConnections\`).
+(3) Not fixed: in LiveKit conversations with the mic on, some replies of the local room (its werift peer) never
+reach Chromium, though the room received every message; in some runs werift then declared its path failed and
+livekit-client rejoined. Relay-only and direct paths lose them alike; with the mic off a 75 s conversation lost
+none; WebSocket conversations lose none. The cause lies between the local room's werift peer and Chromium and is
+not localized yet (README, "Known limits").`;
+
+/** The soak's own section: a soak-only run replaces it in place (see `spliceSoak`). */
+function soakSection(soak: SoakResult, startedAt: string): string {
+  const o = soak.options;
+  return [
+    SOAK_START,
+    '## Soak and churn',
+    '',
+    `Run ${startedAt}${o.quick ? ' (quick mode)' : ''}: churn ${o.cycles} cycles per scenario, conversations of ${(o.conversationMs / 60_000).toFixed(1)} min with a message every ${o.everyMs / 1000} s. Method below.`,
+    '',
+    markdownTable(soakRows(soak)),
+    '',
+    ...unansweredLines(soak),
+    SOAK_FINDINGS,
+    '',
+    SOAK_END,
+    '',
+  ].join('\n');
+}
+
+/** Replaces (or adds, before the method) the soak section of an existing RESULTS.md. */
+export async function spliceSoak(markdownPath: string, soak: SoakResult, startedAt: string): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const old = await readFile(markdownPath, 'utf8');
+  const section = soakSection(soak, startedAt);
+  const a = old.indexOf(SOAK_START);
+  const b = old.indexOf(SOAK_END);
+  let next: string;
+  if (a >= 0 && b > a) next = old.slice(0, a) + section.trimEnd() + old.slice(b + SOAK_END.length);
+  else {
+    const at = old.indexOf('## Method');
+    next = at >= 0 ? `${old.slice(0, at)}${section}\n${old.slice(at)}` : `${old}\n${section}`;
+  }
+  // the method text of older runs lacks the soak paragraph
+  if (!next.includes('Soak and churn (section 6')) next = next.replace('- No timed assertion lives in', `${SOAK_METHOD}\n- No timed assertion lives in`);
+  await writeFile(markdownPath, next);
 }
 
 export async function writeResults(results: BenchResults, jsonPath: string, markdownPath: string | undefined): Promise<void> {

@@ -14,10 +14,11 @@ import { benchNegotiationOverhead } from './negotiation-overhead.js';
 import { ownCodeBreakdown } from './own-code-breakdown.js';
 import { benchProbeResources } from './probe-resources.js';
 import { benchProbeTime } from './probe-time.js';
+import { benchSoak } from './soak.js';
 import { rows, textTable, type BenchResults, type MachineInfo } from './report.js';
-import { updateHearSection, writeResults } from './results-file.js';
+import { spliceSoak, updateHearSection, writeResults } from './results-file.js';
 
-const SECTIONS = ['bundle', 'negotiation', 'fallback', 'probe', 'resources', 'hear'] as const;
+const SECTIONS = ['bundle', 'negotiation', 'fallback', 'probe', 'resources', 'hear', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: tsx bench/run.ts [--pairs N] [--probes N] [--hear-rounds N] [--only ${SECTIONS.join(',')}] [--skip-matrix]
@@ -28,9 +29,12 @@ const USAGE = `Usage: tsx bench/run.ts [--pairs N] [--probes N] [--hear-rounds N
   --hear-rounds N  rounds per condition of "what the user hears" (needs root: a network namespace), default 3
   --hear-conditions LIST  only these of ${HEAR_CONDITIONS.map((c) => c.id).join(',')}
   --only LIST    run only these measurements; results go to bench/results/latest.json,
-                 bench/RESULTS.md is rewritten only by a full run (\`--only hear\` updates its own section;
-                 \`npm run bench:hear\` runs that section alone, in about 6 min)
-  --skip-matrix  do not run the verdict matrix (bench/verdict-matrix.ts) at the end`;
+                 bench/RESULTS.md is rewritten only by a full run (\`--only hear\` and \`--only soak\` update
+                 their own sections; \`npm run bench:hear\` runs that section alone, in about 6 min)
+  --skip-matrix  do not run the verdict matrix (bench/verdict-matrix.ts) at the end
+  --quick        soak: 2-minute conversations instead of 15 (also SOAK_QUICK=1)
+  --soak-cycles N    soak: connect/disconnect cycles per churn scenario, default 100
+  --soak-minutes M   soak: minutes per conversation, default 15 (2 with --quick)`;
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
@@ -96,6 +100,9 @@ async function main(): Promise<number> {
       'hear-conditions': { type: 'string' },
       only: { type: 'string' },
       'skip-matrix': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      'soak-cycles': { type: 'string' },
+      'soak-minutes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -112,6 +119,9 @@ async function main(): Promise<number> {
     if (!found) throw new Error(`Unknown \`--hear-conditions\` entry ${JSON.stringify(id)}. Known: ${HEAR_CONDITIONS.map((c) => c.id).join(', ')}.`);
     return found;
   }) : HEAR_CONDITIONS;
+  const quick = values.quick === true || process.env['SOAK_QUICK'] === '1';
+  const soakCycles = positiveInt('soak-cycles', values['soak-cycles'], 100);
+  const soakMinutes = positiveInt('soak-minutes', values['soak-minutes'], quick ? 2 : 15);
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`Unknown \`--only\` section(s): ${unknown.join(', ')}. Known: ${SECTIONS.join(', ')}.`);
@@ -175,6 +185,11 @@ async function main(): Promise<number> {
       log(hearMarkdown(results.hear));
     });
   }
+  if (wanted('soak')) {
+    await step(`6. soak: churn ${soakCycles} cycles per scenario, conversations of ${soakMinutes} min`, async () => {
+      results.soak = await benchSoak({ cycles: soakCycles, conversationMs: soakMinutes * 60_000, everyMs: 10_000, quick }, log);
+    });
+  }
   if (!values['skip-matrix']) {
     await step('verdict matrix', async () => {
       const matrix = await runMatrix(log);
@@ -195,6 +210,10 @@ async function main(): Promise<number> {
   // (only a run of every condition: a quick look at one condition must not replace the published table)
   const hearOnly = !full && results.hear !== undefined && hearConditions.length === HEAR_CONDITIONS.length && results.hear.cells.some((c) => c.runs > 0);
   if (hearOnly) await updateHearSection('bench/RESULTS.md', results);
+  if (!full && results.soak && only.length === 1) {
+    await spliceSoak('bench/RESULTS.md', results.soak, results.startedAt);
+    console.log('replaced the soak section of bench/RESULTS.md');
+  }
   console.log(
     `\nwrote ${json}${full ? ' and bench/RESULTS.md' : hearOnly ? " and bench/RESULTS.md's \"what the user hears\" section" : ' (bench/RESULTS.md is rewritten only by a full run of at least 10 rounds)'}`,
   );

@@ -48,6 +48,8 @@ export interface BenchStackOptions {
   readonly netns?: boolean;
   /** @default 'convai' */
   readonly shape?: BackendShape;
+  /** The page the browser loads; it must set `window.benchReady`. @default 'bench/pages/bench-page.ts' */
+  readonly page?: string;
 }
 
 export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
@@ -86,7 +88,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     const backend = await startBackend(backendOptions);
     cleanups.push(() => backend.stop());
     // minified, as an app ships it: the fallback's cost includes loading and parsing the chunk
-    const pages = await startPageServer({ entries: { app: 'bench/pages/bench-page.ts' }, host, minify: true });
+    const pages = await startPageServer({ entries: { app: options.page ?? 'bench/pages/bench-page.ts' }, host, minify: true });
     cleanups.push(() => pages.stop());
     return {
       backend,

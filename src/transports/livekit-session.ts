@@ -1,8 +1,9 @@
-import { DisconnectReason, Room, RoomEvent, Track, type RemoteTrack } from 'livekit-client';
+import { DisconnectReason, RoomEvent, Track, type RemoteTrack, type Room } from 'livekit-client';
 import { TypedEmitter } from '../util/emitter.js';
 import { TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { redact, redactUrlsIn } from '../util/redact.js';
+import { createRoom } from './livekit-room.js';
 import type {
   ConnectTarget,
   SessionConnectOptions,
@@ -40,6 +41,8 @@ export class LiveKitSession implements TransportSession {
   private readonly audioElements = new Set<HTMLMediaElement>();
   /** Engines this session's room used; see `releaseLeakedPeerConnections`. */
   private readonly engines = new Set<Room['engine']>();
+  /** Lets the room be collected after disconnect (see livekit-room.ts). */
+  private releaseRoom: () => void = () => undefined;
 
   constructor(
     private readonly onMessage: (payload: Uint8Array) => void,
@@ -66,8 +69,9 @@ export class LiveKitSession implements TransportSession {
       });
     }
     if (options.signal?.aborted) throw new AbortedError('LiveKit connect', options.signal.reason);
-    const room = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
+    const { room, release } = createRoom({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
     this.room = room;
+    this.releaseRoom = release;
     this.wire(room);
     this.engines.add(room.engine);
 
@@ -223,6 +227,7 @@ export class LiveKitSession implements TransportSession {
     this.engines.add(room.engine);
     await this.releaseLeakedPeerConnections();
     room.removeAllListeners();
+    this.releaseRoom();
   }
 
   /**
@@ -232,11 +237,14 @@ export class LiveKitSession implements TransportSession {
    * engine still counts as closed (`_isClosed` only turns false after a join
    * response), and `Room` swaps in a new engine: the peer connection is never
    * closed. Closing the peer connections of every engine we saw plugs that leak;
-   * `cleanupPeerConnections` is idempotent.
+   * `cleanupPeerConnections` is idempotent. The same early return skips stopping the
+   * 1 s interval that tunes the lossy data channel (started with the publisher's data
+   * channels, before the join): found by the soak's churn with 'auto' falling back.
    */
   private async releaseLeakedPeerConnections(): Promise<void> {
     for (const engine of this.engines) {
       if (engine?.pcManager) await engine.cleanupPeerConnections().catch(() => undefined);
+      (engine as unknown as { cleanupLossyDataStats?: () => void } | undefined)?.cleanupLossyDataStats?.();
     }
   }
 }

@@ -1,0 +1,126 @@
+import type { Row } from './report.js';
+import type { SoakResult } from './soak.js';
+import { driftMs, openCounts, type OpenCounts } from '../test/reliability/soak-driver.js';
+import { summarize } from './stats.js';
+
+/** Bounds the soak is judged on (stated in bench/RESULTS.md). */
+export const SOAK_BOUNDS = {
+  /** Heap growth after GC over the measured churn cycles (warm-up excluded). */
+  churnHeapBytes: 1024 * 1024,
+  /** Heap growth after GC from the first message of a conversation to its end, still connected. */
+  conversationHeapBytes: 2 * 1024 * 1024,
+  /** Median of the last 3 replies minus median of the first 3. */
+  latencyDriftMs: 50,
+} as const;
+
+const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
+const ms = (n: number): string => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'n/a');
+const judge = (ok: boolean): 'met' | 'missed' => (ok ? 'met' : 'missed');
+const open = (o: OpenCounts): string => `${o.openPeerConnections} pc, ${o.openSockets} ws, ${o.openAudioContexts} ctx, ${o.liveTracks} tracks, ${o.intervals} intervals, ${o.deviceListeners} devicechange listeners`;
+const nothingOpen = (o: OpenCounts): boolean => Object.values(o).every((n) => n === 0);
+
+export function soakRows(s: SoakResult): Row[] {
+  const out: Row[] = [];
+  for (const c of s.churn) {
+    const t = c.tally;
+    const ok = c.connectFailures.length === 0 && t.sent === t.answered && t.duplicated === 0 && t.unexpected === 0 && t.sendFailed === 0;
+    const cycle = summarize(c.cycleMs);
+    const growth = c.heapBytes.end - c.heapBytes.start;
+    out.push(
+      {
+        measurement: `6 churn, ${c.cycles} cycles`,
+        variant: `${c.name}: messages`,
+        median: `${t.answered}/${t.sent} answered`,
+        spread: '',
+        comparison: `${t.duplicated} duplicated, ${t.unexpected} unexpected, ${c.connectFailures.length} connect failures; on ${Object.entries(c.transports).map(([k, n]) => `${k} x${n}`).join(', ')}`,
+        target: 'all, once',
+        status: judge(ok),
+      },
+      {
+        measurement: `6 churn, ${c.cycles} cycles`,
+        variant: `${c.name}: left open`,
+        median: open(openCounts(c.leftovers)),
+        spread: '',
+        comparison: `created: ${c.leftovers.created.peerConnections} pc, ${c.leftovers.created.sockets} ws, ${c.leftovers.created.audioContexts} ctx, ${c.leftovers.created.tracks} tracks`,
+        target: '0',
+        status: judge(nothingOpen(openCounts(c.leftovers))),
+      },
+      {
+        measurement: `6 churn, ${c.cycles} cycles`,
+        variant: `${c.name}: heap growth after GC`,
+        median: kb(growth),
+        spread: `cycle ${ms(cycle.p10)}-${ms(cycle.p90)}`,
+        comparison: `${kb(c.heapBytes.start)} -> ${kb(c.heapBytes.middle)} -> ${kb(c.heapBytes.end)}; cycle median ${ms(cycle.median)}`,
+        target: `< ${kb(SOAK_BOUNDS.churnHeapBytes)}`,
+        status: judge(growth < SOAK_BOUNDS.churnHeapBytes),
+      },
+    );
+  }
+  for (const c of s.conversations) {
+    const t = c.tally;
+    const growth = c.heapBytes.end - c.heapBytes.start;
+    const d = driftMs(t.latenciesMs);
+    const lat = summarize([...t.latenciesMs]);
+    const minutes = (c.durationMs / 60_000).toFixed(1);
+    out.push(
+      {
+        measurement: `6 conversation, ${minutes} min`,
+        variant: `${c.name}: messages`,
+        median: `${t.answered}/${t.sent} answered`,
+        spread: '',
+        comparison: `${t.duplicated} duplicated, ${t.unexpected} unexpected; stayed connected: ${c.stayedConnected}; chat log ${c.chatLength} entries; errors: ${c.errors.length === 0 ? 'none' : c.errors.join(', ')}`,
+        target: 'all, once',
+        status: judge(t.sent === t.answered && t.duplicated === 0 && t.unexpected === 0 && t.sendFailed === 0 && c.stayedConnected),
+      },
+      {
+        measurement: `6 conversation, ${minutes} min`,
+        variant: `${c.name}: heap growth after GC`,
+        median: kb(growth),
+        spread: '',
+        comparison: `${kb(c.heapBytes.start)} -> ${kb(c.heapBytes.middle)} -> ${kb(c.heapBytes.end)}; after disconnect ${kb(c.heapBytes.afterDisconnect)}`,
+        target: `< ${kb(SOAK_BOUNDS.conversationHeapBytes)}`,
+        status: judge(growth < SOAK_BOUNDS.conversationHeapBytes),
+      },
+      {
+        measurement: `6 conversation, ${minutes} min`,
+        variant: `${c.name}: reply latency, first 3 vs last 3`,
+        median: `${ms(d.first)} -> ${ms(d.last)}`,
+        spread: `${ms(lat.p10)}-${ms(lat.p90)}`,
+        comparison: `all replies: median ${ms(lat.median)}`,
+        target: `drift < +${SOAK_BOUNDS.latencyDriftMs} ms`,
+        status: judge(d.last - d.first < SOAK_BOUNDS.latencyDriftMs),
+      },
+      {
+        measurement: `6 conversation, ${minutes} min`,
+        variant: `${c.name}: left open after disconnect`,
+        median: open(openCounts(c.leftovers)),
+        spread: '',
+        comparison: `while connected: ${open(c.openWhileConnected)}`,
+        target: '0',
+        status: judge(nothingOpen(openCounts(c.leftovers))),
+      },
+    );
+  }
+  return out;
+}
+
+export const SOAK_METHOD = `- Soak and churn (section 6, \`npm run bench -- --only soak [--quick] [--soak-cycles N] [--soak-minutes M]\`;
+  \`SOAK_QUICK=1\` is the same as \`--quick\`): the soak page (\`test/reliability/soak-page.ts\`) holds one real
+  \`ConvaiClient\` with the mic on (Chromium's fake microphone). Churn: one client per scenario, connected and
+  disconnected N times (default 100, after 3 warm-up cycles), with a text round trip in every cycle: forced
+  LiveKit, forced WebSocket, \`auto\` on a healthy network (LiveKit), and \`auto\` falling back (Chromium with
+  \`--webrtc-ip-handling-policy=disable_non_proxied_udp\` and no TURN/TCP offered, so every negotiation ends on
+  WebSocket); no remembered choice, so every \`auto\` cycle probes. Conversation: one connect per transport, a
+  user message every 10 s for M minutes (default 15, \`--quick\` 2), each awaited; LiveKit and WebSocket run at
+  the same time in two browsers. Counted as the fault suite counts them: every RTCPeerConnection, WebSocket and
+  AudioContext the page constructs, every getUserMedia track and every setInterval, wrapped at page load; a
+  closed one is dropped from the lists at each reading, so the counting keeps nothing alive. "Left open" is read
+  after the phase, polling up to 5 s for asynchronous closes. Replies are counted per message text ("You said:
+  <text>" from the local bot): answered = messages with at least one reply, duplicated = more than one, and a
+  reply to nothing sent is "unexpected". Heap: JS heap in use after two forced GCs (CDP
+  \`HeapProfiler.collectGarbage\`, \`Runtime.getHeapUsage\`), for churn before the first measured cycle, half-way
+  and after the last; for a conversation after connecting, half-way and at the end (still connected). Bounds:
+  churn heap growth < ${SOAK_BOUNDS.churnHeapBytes / 1024} KB, conversation heap growth < ${SOAK_BOUNDS.conversationHeapBytes / 1024} KB, reply latency of
+  the last 3 messages within +${SOAK_BOUNDS.latencyDriftMs} ms of the first 3 (the local bot answers at once, so this is the client's own
+  time plus loopback). \`npm test\` runs a 10-cycle churn of the same four scenarios (\`test/e2e/soak-churn.test.ts\`)
+  and fails on anything left open or any message lost or duplicated; it asserts no time and no heap figure.`;

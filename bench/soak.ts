@@ -1,0 +1,120 @@
+import type { Page } from 'playwright-core';
+import type { ConvaiClientConfig, TransportPreference } from '../src/index.js';
+import { churn, conversation, openCdp, type ChurnResult, type ConversationResult } from '../test/reliability/soak-driver.js';
+import { openBenchBrowser, startBenchStack, type BenchStack } from './stack.js';
+
+/**
+ * 6. Soak and churn, in real Chromium against the local stack, with the soak page
+ * (test/reliability/soak-page.ts): one client connected and disconnected `cycles`
+ * times per transport (a text round trip in each), then one long conversation per
+ * transport (mic on, a user message every 10 s). The conversations run at once,
+ * each in its own browser (its own renderer, so its own heap reading).
+ */
+
+export interface SoakOptions {
+  readonly cycles: number;
+  readonly conversationMs: number;
+  readonly everyMs: number;
+  readonly quick: boolean;
+}
+
+export interface SoakResult {
+  readonly options: SoakOptions;
+  readonly churn: readonly ChurnResult[];
+  readonly conversations: readonly ConversationResult[];
+}
+
+const WARMUP = 3;
+
+function config(stack: BenchStack, transport: TransportPreference): ConvaiClientConfig {
+  return {
+    apiKey: stack.apiKey,
+    characterId: 'soak-char',
+    url: stack.backend.url,
+    transport,
+    backendRetries: 0,
+    connectTimeoutMs: 15_000,
+    // every cycle negotiates afresh: a remembered choice would skip the probe
+    negotiation: { cache: false },
+  };
+}
+
+const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
+
+export async function benchSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakResult> {
+  const stack = await startBenchStack({ page: 'test/reliability/soak-page.ts' });
+  const churnResults: ChurnResult[] = [];
+  const conversations: ConversationResult[] = [];
+  try {
+    const scenarios: { name: string; transport: TransportPreference; mode: 'plain' | 'udp-flag' }[] = [
+      { name: 'livekit', transport: 'livekit', mode: 'plain' },
+      { name: 'websocket', transport: 'websocket', mode: 'plain' },
+      { name: 'auto', transport: 'auto', mode: 'plain' },
+      // UDP refused by the browser's policy, no TURN/TCP offered: 'auto' falls back every time
+      { name: 'auto, falling back', transport: 'auto', mode: 'udp-flag' },
+    ];
+    for (const s of scenarios) {
+      const browser = await openBenchBrowser(stack, s.mode);
+      stack.offer = s.mode === 'udp-flag' ? 'udp-only' : 'full';
+      try {
+        const page = await browser.openPage();
+        const r = await churn(page, await openCdp(page), {
+          name: s.name,
+          transport: s.transport,
+          cycles: options.cycles,
+          warmup: WARMUP,
+          config: config(stack, s.transport),
+          onCycle: (i) => {
+            if ((i + 1) % 25 === 0) log(`    ${s.name}: ${i + 1}/${options.cycles + WARMUP} cycles`);
+          },
+        });
+        churnResults.push(r);
+        log(
+          `    churn ${s.name}: ${JSON.stringify(r.transports)}, sent ${r.tally.sent} answered ${r.tally.answered} dup ${r.tally.duplicated}; ` +
+            `open ${r.leftovers.openPeerConnections} pc ${r.leftovers.openSockets} ws ${r.leftovers.openAudioContexts} ac ${r.leftovers.liveTracks} tracks ${r.leftovers.intervals} intervals; ` +
+            `heap ${kb(r.heapBytes.start)} -> ${kb(r.heapBytes.middle)} -> ${kb(r.heapBytes.end)}`,
+        );
+      } finally {
+        stack.offer = 'full';
+        await browser.close();
+      }
+    }
+
+    const talk = async (name: string, transport: 'livekit' | 'websocket', extra: Partial<ConvaiClientConfig> = {}): Promise<ConversationResult> => {
+      const browser = await openBenchBrowser(stack, 'plain');
+      try {
+        const page: Page = await browser.openPage();
+        return await conversation(page, await openCdp(page), {
+          name,
+          transport,
+          config: { ...config(stack, transport), ...extra },
+          durationMs: options.conversationMs,
+          everyMs: options.everyMs,
+          log,
+        });
+      } finally {
+        await browser.close();
+      }
+    };
+    log(`    conversations: ${Math.round(options.conversationMs / 60_000)} min each, all at once`);
+    // LiveKit twice: relay-only (Convai's policy, the default) and with direct paths allowed,
+    // to tell the TURN relay apart when replies from the local room's werift peer go missing
+    // while the mic streams (found by this soak; both lose them alike; see bench/RESULTS.md)
+    const both = await Promise.all([
+      talk('livekit', 'livekit'),
+      talk('livekit, iceTransportPolicy all', 'livekit', { iceTransportPolicy: 'all' }),
+      talk('websocket', 'websocket'),
+    ]);
+    for (const c of both) {
+      conversations.push(c);
+      log(
+        `    conversation ${c.name}: sent ${c.tally.sent} answered ${c.tally.answered} dup ${c.tally.duplicated}; ` +
+          `heap ${kb(c.heapBytes.start)} -> ${kb(c.heapBytes.middle)} -> ${kb(c.heapBytes.end)} (after disconnect ${kb(c.heapBytes.afterDisconnect)}); ` +
+          `open after: ${JSON.stringify(c.leftovers)}`,
+      );
+    }
+    return { options, churn: churnResults, conversations };
+  } finally {
+    await stack.stop();
+  }
+}
