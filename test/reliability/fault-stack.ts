@@ -29,8 +29,11 @@ const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
  */
 export const SECRET_URL_PART =
   /[?&;](?:token|session_token|access_token|sig|signature|jwt|api_key|apikey|key|password|credential|auth)=(?!(?:%3C|<|\[)?redacted)|\/\/[^\s/:@'"]+:[^\s/@'"]+@/i;
-/** The line Chromium itself logs when a WebSocket handshake fails (not a console call of any script). */
-export const CHROMIUM_WS_ERROR = /^\[console\.error\] WebSocket connection to 'wss?:\/\/[^']+' failed: /;
+/**
+ * The line Chromium itself logs when a WebSocket handshake fails, or when a page closes a socket
+ * still connecting (logged as a warning): not a console call of any script.
+ */
+export const CHROMIUM_WS_ERROR = /^\[console\.(?:error|warning)\] WebSocket connection to 'wss?:\/\/[^']+' failed: /;
 
 /** What `/connect` does for the next attempts (then it answers normally). */
 export type ConnectFault = 'status-500' | 'status-401' | 'status-400' | 'hang' | 'malformed-json' | 'missing-fields' | 'reset';
