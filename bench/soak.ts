@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
+import { churn, conversation, openCdp, soakConfig, type ChurnResult, type ConversationResult } from '../test/reliability/soak-driver.js';
 import type { ConvaiClientConfig, TransportPreference } from '../src/index.js';
-import { churn, conversation, openCdp, type ChurnResult, type ConversationResult } from '../test/reliability/soak-driver.js';
 import { openBenchBrowser, startBenchStack, type BenchStack } from './stack.js';
 
 /**
@@ -26,19 +26,6 @@ export interface SoakResult {
 
 const WARMUP = 3;
 
-function config(stack: BenchStack, transport: TransportPreference): ConvaiClientConfig {
-  return {
-    apiKey: stack.apiKey,
-    characterId: 'soak-char',
-    url: stack.backend.url,
-    transport,
-    backendRetries: 0,
-    connectTimeoutMs: 15_000,
-    // every cycle negotiates afresh: a remembered choice would skip the probe
-    negotiation: { cache: false },
-  };
-}
-
 const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
 
 export async function benchSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakResult> {
@@ -63,7 +50,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
           transport: s.transport,
           cycles: options.cycles,
           warmup: WARMUP,
-          config: config(stack, s.transport),
+          config: soakConfig(stack, s.transport),
           onCycle: (i) => {
             if ((i + 1) % 25 === 0) log(`    ${s.name}: ${i + 1}/${options.cycles + WARMUP} cycles`);
           },
@@ -87,7 +74,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
         return await conversation(page, await openCdp(page), {
           name,
           transport,
-          config: { ...config(stack, transport), ...extra },
+          config: { ...soakConfig(stack, transport), ...extra },
           durationMs: options.conversationMs,
           everyMs: options.everyMs,
           log,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConvaiClientConfig, TransportPreference } from '../../src/index.js';
+import type { TransportPreference } from '../../src/index.js';
 import { openBenchBrowser, startBenchStack, type BenchBrowser, type BenchStack } from '../../bench/stack.js';
-import { churn, NOTHING_OPEN, openCdp, openCounts } from '../reliability/soak-driver.js';
+import { churn, NOTHING_OPEN, openCdp, openCounts, soakConfig } from '../reliability/soak-driver.js';
 
 /**
  * A short churn in real Chromium against the local stack (coturn, `/connect`, the
@@ -25,15 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const config = (transport: TransportPreference): ConvaiClientConfig => ({
-  apiKey: stack.apiKey,
-  characterId: 'soak-char',
-  url: stack.backend.url,
-  transport,
-  backendRetries: 0,
-  connectTimeoutMs: 15_000,
-  negotiation: { cache: false, probeDeadlineMs: 5_000 },
-});
+const config = (transport: TransportPreference) => soakConfig(stack, transport, { probeDeadlineMs: 5_000 });
 
 describe(`churn: ${CYCLES} connect/round trip/disconnect cycles of one client`, () => {
   const cases: { name: string; transport: TransportPreference; expected: string; mode: 'plain' | 'udp-flag' }[] = [

@@ -1,5 +1,5 @@
+import type { ConvaiClientConfig, NegotiationConfig, TransportPreference } from '../../src/index.js';
 import type { CDPSession, Page } from 'playwright-core';
-import type { ConvaiClientConfig, TransportPreference } from '../../src/index.js';
 import type { SoakLeftovers, Tally } from './soak-page.js';
 
 /**
@@ -194,4 +194,24 @@ export function driftMs(values: readonly number[], n = 3): { readonly first: num
     return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
   return { first: median(values.slice(0, n)), last: median(values.slice(-n)) };
+}
+
+/**
+ * The client config every soak run uses against the local stack: no backend retries, and
+ * no remembered choice (every cycle negotiates afresh: a remembered one would skip the probe).
+ */
+export function soakConfig(
+  stack: { readonly apiKey: string; readonly backend: { readonly url: string } },
+  transport: TransportPreference,
+  negotiation: NegotiationConfig = {},
+): ConvaiClientConfig {
+  return {
+    apiKey: stack.apiKey,
+    characterId: 'soak-char',
+    url: stack.backend.url,
+    transport,
+    backendRetries: 0,
+    connectTimeoutMs: 15_000,
+    negotiation: { cache: false, ...negotiation },
+  };
 }

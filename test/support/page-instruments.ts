@@ -43,3 +43,31 @@ export async function waitForBotText(
   }
   return undefined;
 }
+
+/**
+ * The peak level heard on audio tracks, each measured in an AudioContext of its own
+ * (`Context`: pass the native constructor where the page wraps `AudioContext` to count
+ * the library's). The context closes when its track ends.
+ */
+export function peakMeter(Context: typeof AudioContext = AudioContext): { watch(track: MediaStreamTrack): void; readonly peak: number } {
+  let peak = 0;
+  return {
+    get peak() {
+      return peak;
+    },
+    watch(track) {
+      const context = new Context();
+      const analyser = context.createAnalyser();
+      context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      const timer = setInterval(() => {
+        analyser.getFloatTimeDomainData(samples);
+        for (const v of samples) peak = Math.max(peak, Math.abs(v));
+        if (track.readyState === 'ended') {
+          clearInterval(timer);
+          void context.close();
+        }
+      }, 10);
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { ConvaiClient, type ConvaiClientConfig, type InboundMessage } from '../../../src/index.js';
-import { trackInstances } from '../../support/page-instruments.js';
+import { trackInstances, peakMeter } from '../../support/page-instruments.js';
 
 /**
  * Test page for the LiveKit path: a real ConvaiClient in Chromium, driven from
@@ -42,29 +42,15 @@ const messages: InboundMessage[] = [];
 const errors: { code: string; message: string }[] = [];
 
 /** Peak level heard on the bot's track (LiveKit's remote audio), in an AudioContext of its own. */
-let botPeak = 0;
+const bot = peakMeter();
 const botTracks: string[] = [];
-function meter(track: MediaStreamTrack): void {
-  const context = new AudioContext();
-  const analyser = context.createAnalyser();
-  context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
-  const samples = new Float32Array(analyser.fftSize);
-  const timer = setInterval(() => {
-    analyser.getFloatTimeDomainData(samples);
-    for (const v of samples) botPeak = Math.max(botPeak, Math.abs(v));
-    if (track.readyState === 'ended') {
-      clearInterval(timer);
-      void context.close();
-    }
-  }, 10);
-}
 
 async function connect(config: ConvaiClientConfig): Promise<ConnectResult> {
   client = new ConvaiClient(config);
   client.on('inboundMessage', (m) => messages.push(m));
   client.on('botAudioTrack', (t) => {
     botTracks.push(t.kind);
-    meter(t);
+    bot.watch(t);
   });
   client.on('error', (e) => errors.push({ code: e.code, message: e.message }));
   const started = performance.now();
@@ -140,7 +126,7 @@ const api = {
   messageCount: () => messages.length,
   messageTypes: () => messages.map((m) => m.type),
   errors: () => errors.slice(),
-  botPeak: () => botPeak,
+  botPeak: () => bot.peak,
   botTracks: () => botTracks.slice(),
   state: () => client?.state,
   send: (text: string) => client!.sendUserTextMessage(text),

@@ -1,6 +1,6 @@
 import { ConvaiClient, type ChatMessage, type ConvaiClientConfig } from '../../../src/index.js';
 import '../../../src/websocket.js';
-import { trackInstances } from '../../support/page-instruments.js';
+import { trackInstances, peakMeter } from '../../support/page-instruments.js';
 
 /**
  * Test page for the WebSocket path: a real ConvaiClient with `transport: 'websocket'`
@@ -63,21 +63,7 @@ const botTracks: string[] = [];
 const disconnects: { reason: string; code?: string }[] = [];
 
 /** Peak level heard on the bot's track, measured in a context of its own (not counted above). */
-let botPeak = 0;
-function meter(track: MediaStreamTrack): void {
-  const context = new NativeAudioContext();
-  const analyser = context.createAnalyser();
-  context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
-  const samples = new Float32Array(analyser.fftSize);
-  const timer = setInterval(() => {
-    analyser.getFloatTimeDomainData(samples);
-    for (const v of samples) botPeak = Math.max(botPeak, Math.abs(v));
-    if (track.readyState === 'ended') {
-      clearInterval(timer);
-      void context.close();
-    }
-  }, 10);
-}
+const bot = peakMeter(NativeAudioContext);
 
 async function connect(config: ConvaiClientConfig): Promise<ConnectResult> {
   client = new ConvaiClient(config);
@@ -85,7 +71,7 @@ async function connect(config: ConvaiClientConfig): Promise<ConnectResult> {
   client.on('error', (e) => errors.push({ code: e.code, message: e.message }));
   client.on('botAudioTrack', (t) => {
     botTracks.push(t.kind);
-    meter(t);
+    bot.watch(t);
   });
   client.on('disconnect', (d) => disconnects.push({ reason: d.reason, ...(d.error ? { code: d.error.code } : {}) }));
   try {
@@ -147,7 +133,7 @@ const api = {
   botTracks: () => botTracks,
   disconnects: () => disconnects,
   capture: () => capture,
-  botPeak: () => botPeak,
+  botPeak: () => bot.peak,
   denyMic: () => {
     denyMic = true;
   },
