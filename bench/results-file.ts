@@ -57,6 +57,11 @@ function phaseLines(title: string, result: ConnectBenchResult | undefined): stri
     const parts = ['backendMs', 'probeMs', 'loadMs', 'connectMs', 'totalMs']
       .filter((k) => p[k] !== undefined)
       .map((k) => `${k.replace(/Ms$/, '')} ${ms(p[k])}`);
+    const marks = Object.entries(p)
+      .filter(([k]) => k.startsWith('at '))
+      .sort((a, b) => a[1] - b[1])
+      .map(([k, t]) => `${k.slice(3)} ${ms(t)}`);
+    if (marks.length > 0) parts.push(`timeline: ${marks.join(' > ')}`);
     const outcome = Object.entries(v.transports).map(([k, n]) => `${k} x${n}`).join(', ');
     const failed = v.failures.length > 0 ? `; ${v.failures.length} failed (${v.failures[0]})` : '';
     lines.push(`- ${v.name}: ${parts.join(', ')}; botReady ${ms(v.botReadyMs.median)}; ${outcome}${failed}`);

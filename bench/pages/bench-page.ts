@@ -66,6 +66,12 @@ async function connect(input: ConnectInput): Promise<ConnectSample> {
     onReady();
   });
   const started = performance.now();
+  // when each negotiation phase first happened: where the time of a connect goes
+  const marks: Record<string, number> = {};
+  c.on('negotiation', (e) => {
+    const name = `at ${e.phase}${e.phase === 'connecting' ? ` ${e.transport}` : ''}`;
+    marks[name] ??= performance.now() - started;
+  });
   try {
     const { result } = await connectConvai(c, { transport: input.transport });
     const connectedAt = performance.now();
@@ -80,7 +86,7 @@ async function connect(input: ConnectInput): Promise<ConnectSample> {
       fromCache: result.fromCache,
       ...(botReadyAt !== undefined ? { botReadyMs: botReadyAt - started } : { code: 'NO_BOT_READY' }),
       connectedMs: connectedAt - started,
-      timings: { ...result.timings },
+      timings: { ...result.timings, ...marks },
       chunkLoaded: chunksAfter > chunksBefore,
     };
   } catch (error) {

@@ -3,6 +3,7 @@ import type { NegotiationResult } from '../client/negotiation-types.js';
 import { getWebSocketFactory } from '../client/websocket-registry.js';
 import { elapsed, now } from '../util/clock.js';
 import { probeForNegotiation, type ProbeFunction } from './evidence.js';
+import type { NegotiateOptions } from './negotiate.js';
 import { loadWebSocketTransport, type WebSocketModuleLoader } from './load-websocket.js';
 import { negotiate } from './negotiate.js';
 import { upgradeInBackground, watchNetwork } from './upgrade.js';
@@ -14,6 +15,7 @@ export interface AutoNegotiatorOptions {
   /** @internal test seams */
   readonly probe?: ProbeFunction;
   readonly hasRTCPeerConnection?: boolean;
+  readonly browserUdp?: NegotiateOptions['browserUdp'];
 }
 
 /** What `convai-transport/auto` registers with the client. */
@@ -52,6 +54,7 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
               probe: options.probe ?? probeForNegotiation,
               ensureWebSocket: ensureWebSocket(host),
               ...(options.hasRTCPeerConnection !== undefined ? { hasRTCPeerConnection: options.hasRTCPeerConnection } : {}),
+              ...(options.browserUdp ? { browserUdp: options.browserUdp } : {}),
             }),
           ),
     shouldHandOff: (config, lost) =>

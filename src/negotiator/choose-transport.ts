@@ -40,6 +40,15 @@ export function hasTurn(servers: readonly RTCIceServer[]): boolean {
   return servers.some((s) => (typeof s.urls === 'string' ? [s.urls] : s.urls).some((u) => /^turns?:/i.test(u)));
 }
 
+/**
+ * Whether a TURN server can be reached without UDP (`turns:`, or `?transport=tcp`): the only
+ * way WebRTC can work in a browser that refuses UDP. Lenient on purpose: the probe and the
+ * session validate the URLs; here a malformed one only means "not over TCP".
+ */
+export function hasTurnOverTcp(servers: readonly RTCIceServer[]): boolean {
+  return iceServerUrls(servers).some((u) => /^turns:/i.test(u) || (/^turn:/i.test(u) && /[?&]transport=tcp(&|$)/i.test(u)));
+}
+
 /** The policy the probe must test so its verdict matches what the session will do. */
 export function probePolicy(servers: readonly RTCIceServer[], sessionPolicy: RTCIceTransportPolicy): RTCIceTransportPolicy {
   return hasTurn(servers) ? sessionPolicy : 'all';

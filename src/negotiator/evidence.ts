@@ -23,6 +23,8 @@ export type ProbeFunction = (options: {
   readonly signal: AbortSignal;
   /** A server just failed: the first evidence of trouble (the negotiator prefetches the WebSocket chunk). */
   readonly onServerFailed?: () => void;
+  /** A server answered with a candidate (srflx or relay): the network is not silent. */
+  readonly onAnswer?: () => void;
 }) => Promise<ProbeOutcome>;
 
 /** Per-server outcomes that are answers, not silence. */
@@ -54,6 +56,7 @@ export const probeForNegotiation: ProbeFunction = async (options) => {
     signal: options.signal,
     onProgress: (event) => {
       if (event.type === 'server' && ANSWERED_FAILURE.has(event.result.outcome)) options.onServerFailed?.();
+      if (event.type === 'candidate' && event.candidate.type !== 'host') options.onAnswer?.();
     },
   });
   return { verdict: report.verdict, reasons: report.reasons, conclusive: isConclusive(report) };

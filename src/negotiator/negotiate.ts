@@ -4,9 +4,12 @@ import type { NegotiationReason, NegotiationResult, NegotiationTimings } from '.
 import { isTransportError, type TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { elapsed, now } from '../util/clock.js';
+import { linkSignal } from '../util/abort.js';
+import { browserUdp as askBrowserUdp, type BrowserUdp, type BrowserUdpOptions } from '../../probes/checks/browser-udp.js';
 import { iceServerUrls } from './choose-transport.js';
 import type { ProbeFunction } from './evidence.js';
 import { raceLiveKit } from './race.js';
+import { WebSocketFallback } from './websocket-fallback.js';
 import { upgradeInBackground } from './upgrade.js';
 import { cacheKey, defaultStore, forgetVerdict, networkHint, readVerdict, writeVerdict, type RememberedVerdict } from './verdict-cache.js';
 
@@ -22,6 +25,8 @@ export interface NegotiateOptions {
   readonly ensureWebSocket: (signal: AbortSignal, onLoad: () => void) => Promise<number | undefined>;
   /** @default typeof RTCPeerConnection === 'function' */
   readonly hasRTCPeerConnection?: boolean;
+  /** Whether the browser lets WebRTC use UDP (a test seam). @default probes/checks/browser-udp.ts */
+  readonly browserUdp?: (options: BrowserUdpOptions) => Promise<BrowserUdp>;
 }
 
 /** The floor of the scaled probe deadline: below it a loaded machine misses healthy relays. */
@@ -49,8 +54,9 @@ function worthFallingBack(error: unknown): error is TransportError {
  * `transport: 'auto'`. A remembered choice is used as is; otherwise the LiveKit connect
  * and the probe race (`race.ts`), a failed LiveKit connect falls back once, and a
  * provisional WebSocket choice keeps trying WebRTC in the background (`upgrade.ts`).
- * The WebSocket chunk is prefetched at the first evidence of trouble and loads beside
- * the WebSocket `/connect`, which resumes the conversation LiveKit's answer created.
+ * At the first evidence of trouble the WebSocket fallback gets ready beside the race
+ * (`websocket-fallback.ts`: chunk, `/connect` resuming the conversation LiveKit's answer
+ * created, connect), so a WebSocket verdict adopts a session rather than starting one.
  */
 export async function negotiate(host: NegotiationHost, options: NegotiateOptions): Promise<NegotiationResult> {
   const started = now();
@@ -81,14 +87,12 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     ...extra,
     timings: { ...timings, connectMs: timings.connectMs ?? 0, totalMs: elapsed(started) },
   });
-  /** WebSocket: chunk and `/connect` side by side, then the session. */
+  const fallback = new WebSocketFallback(host, signal, prefetch);
+  /** WebSocket: the fallback session, ready already when trouble came first. */
   const viaWebSocket = async (resume: BackendSession | undefined): Promise<void> => {
-    const t = now();
-    const [loadMs, backend] = await Promise.all([prefetch(), host.requestBackend('websocket', signal, resume?.characterSessionId)]);
+    timings.connectMs = await fallback.use(resume);
+    const loadMs = await chunk;
     if (loadMs !== undefined) timings.loadMs = loadMs;
-    host.emit({ phase: 'connecting', transport: 'websocket' });
-    await host.connectTransport('websocket', { signal, backendSession: backend });
-    timings.connectMs = elapsed(t);
   };
 
   const remembered = store ? await readVerdict(store, key, settings.cacheTtlMs) : undefined;
@@ -131,18 +135,41 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     return finish('websocket', ['NO_RTCPEERCONNECTION'], { verdict: 'websocket' });
   }
 
+  // asked beside `/connect`: a browser that refuses UDP is known before the LiveKit join
+  const udpCheck = linkSignal(signal);
+  let backend: BackendSession | undefined;
+  let troubled = false;
+  const onTrouble = (): void => {
+    troubled = true;
+    void prefetch();
+    if (backend) void fallback.prepare(backend);
+  };
+  let udpNow: BrowserUdp = 'unknown';
+  const udpSettled = (options.browserUdp ?? askBrowserUdp)({ signal: udpCheck.signal, onQuiet: onTrouble }).then((answer) => (udpNow = answer));
   let t = now();
-  const backend = await host.requestBackend('livekit', signal);
-  timings.backendMs = elapsed(t);
-  t = now();
-  host.emit({ phase: 'connecting', transport: 'livekit' });
-  const race = await raceLiveKit(host, backend, {
-    signal,
-    probe: options.probe,
-    deadlineMs: scaledDeadline(settings.probeDeadlineMs, timings.backendMs),
-    keepCandidate: settings.upgrade,
-    onTrouble: () => void prefetch(),
-  });
+  let race: Awaited<ReturnType<typeof raceLiveKit>>;
+  try {
+    backend = await host.requestBackend('livekit', signal);
+    timings.backendMs = elapsed(t);
+    if (troubled) void fallback.prepare(backend);
+    t = now();
+    host.emit({ phase: 'connecting', transport: 'livekit' });
+    race = await raceLiveKit(host, backend, {
+      signal,
+      probe: options.probe,
+      deadlineMs: scaledDeadline(settings.probeDeadlineMs, timings.backendMs),
+      keepCandidate: settings.upgrade,
+      onTrouble,
+      udp: { current: () => udpNow, settled: udpSettled },
+    });
+  } catch (error) {
+    fallback.discard();
+    throw error;
+  } finally {
+    udpCheck.abort();
+    udpCheck.dispose();
+  }
+  if (race.kind === 'livekit' || signal.aborted) fallback.discard();
   if (race.probeMs !== undefined) timings.probeMs = race.probeMs;
   const probed = {
     ...(race.outcome ? { verdict: race.outcome.verdict } : {}),

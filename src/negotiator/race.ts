@@ -3,7 +3,8 @@ import type { CandidateSession, NegotiationHost } from '../client/auto-registry.
 import type { IceServerSource, NegotiationReason } from '../client/negotiation-types.js';
 import { linkSignal } from '../util/abort.js';
 import { elapsed, now } from '../util/clock.js';
-import { pickIceServers, probePolicy } from './choose-transport.js';
+import type { BrowserUdp } from '../../probes/checks/browser-udp.js';
+import { hasTurnOverTcp, pickIceServers, probePolicy } from './choose-transport.js';
 import { weigh, type ProbeFunction, type ProbeOutcome } from './evidence.js';
 
 export interface RaceOptions {
@@ -13,9 +14,20 @@ export interface RaceOptions {
   readonly deadlineMs: number;
   /** Keep the LiveKit attempt alive after a provisional WebSocket choice (for an upgrade). */
   readonly keepCandidate: boolean;
-  /** First evidence of trouble: the caller starts loading the WebSocket chunk. */
+  /** First evidence of trouble: the caller gets the WebSocket fallback ready. */
   readonly onTrouble: () => void;
+  /** Whether the browser lets WebRTC use UDP at all (asked beside `/connect`). */
+  readonly udp?: UdpAnswer;
 }
+
+/** The browser's answer on UDP: what is known now, and the answer when it comes. */
+export interface UdpAnswer {
+  readonly current: () => BrowserUdp;
+  readonly settled: Promise<BrowserUdp>;
+}
+
+/** What the probe would conclude when the browser refuses UDP and no server takes TCP. */
+const REFUSED_UDP: readonly NegotiationReason[] = ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'];
 
 interface ProbeRun {
   readonly outcome?: ProbeOutcome;
@@ -41,9 +53,11 @@ export type RaceOutcome =
  * answer, and the probe runs beside it, on the ICE servers the session really uses
  * (config, the `/connect` answer, else the session's own join response). The first
  * conclusive evidence decides: LiveKit connected, a conclusive negative probe (answers,
- * not silence), or LiveKit failing. Silence only makes WebSocket provisional: at the
- * probe deadline, or at twice it when no probe could run; after a positive probe the
- * LiveKit attempt gets its whole connect timeout.
+ * not silence), a browser that refuses UDP with no TURN server over TCP to use instead,
+ * or LiveKit failing. Silence only makes WebSocket provisional: at the probe deadline, or
+ * at twice it when no probe could run; after a positive probe the LiveKit attempt gets
+ * its whole connect timeout. Trouble (silence for half the deadline, a failed server, a
+ * refused UDP) is reported at once, so the fallback is ready when the verdict comes.
  */
 export function raceLiveKit(host: NegotiationHost, backend: BackendSession, options: RaceOptions): Promise<RaceOutcome> {
   const { config } = host;
@@ -54,42 +68,67 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
   const probeStop = linkSignal(options.signal);
   let run: ProbeRun = {};
   let probeStarted = false;
+  let udp: BrowserUdp = options.udp?.current() ?? 'unknown';
+  let servers: readonly RTCIceServer[] | undefined;
 
   return new Promise<RaceOutcome>((resolve) => {
     let settled = false;
     let kept = false;
     let guard: ReturnType<typeof setTimeout> | undefined;
+    let silence: ReturnType<typeof setTimeout> | undefined;
     const settle = (outcome: RaceOutcome, keepAttempt: boolean): void => {
       if (settled) return;
       settled = true;
       kept = keepAttempt;
       clearTimeout(guard);
+      clearTimeout(silence);
       probeStop.abort();
       probeStop.dispose();
       if (!keepAttempt) attempt.abort(new Error('the negotiation decided without this LiveKit attempt'));
       resolve({ ...run, ...outcome });
     };
-    const startProbe = (servers: readonly RTCIceServer[], source: IceServerSource): void => {
-      if (probeStarted || settled || servers.length === 0) return;
-      probeStarted = true;
+    /** The browser's refusal of UDP is an answer: with no TURN server over TCP, WebRTC cannot work. */
+    const decideOnUdp = (): boolean => {
+      if (settled || udp !== 'refused' || !servers || hasTurnOverTcp(servers)) return false;
+      run = { ...run, outcome: { verdict: 'websocket', reasons: REFUSED_UDP, conclusive: true } };
+      settle({ kind: 'websocket', reasons: REFUSED_UDP, provisional: false }, false);
+      return true;
+    };
+    void options.udp?.settled.then((answer) => {
+      udp = answer;
+      if (answer === 'refused' && !settled) options.onTrouble();
+      decideOnUdp();
+    });
+    const startProbe = (known: readonly RTCIceServer[], source: IceServerSource): void => {
+      if (probeStarted || settled || known.length === 0) return;
+      servers = known;
       run = { iceServerSource: source };
+      if (decideOnUdp()) return;
+      probeStarted = true;
       host.emit({ phase: 'probing', iceServerSource: source });
       const t = now();
+      let heard = false;
+      clearTimeout(silence);
+      // a healthy relay answers in a few round trips; half the deadline without one is trouble
+      silence = setTimeout(() => heard || options.onTrouble(), options.deadlineMs / 2);
       void options
         .probe({
-          iceServers: servers,
-          iceTransportPolicy: probePolicy(servers, config.iceTransportPolicy),
+          iceServers: known,
+          iceTransportPolicy: probePolicy(known, config.iceTransportPolicy),
           deadlineMs: options.deadlineMs,
           connectivityCheck: config.negotiation.connectivityCheck,
           signal: probeStop.signal,
-          onServerFailed: options.onTrouble,
+          onServerFailed: () => settled || options.onTrouble(),
+          onAnswer: () => {
+            heard = true;
+          },
         })
         .then((outcome) => {
           if (settled) return;
           run = { outcome, probeMs: elapsed(t), iceServerSource: source };
           const evidence = weigh(outcome);
           // a usable relay: wait for LiveKit itself, up to its own connect timeout (then fall back)
-          if (evidence === 'positive') return clearTimeout(guard);
+          if (evidence === 'positive') return (clearTimeout(guard), clearTimeout(silence));
           options.onTrouble();
           const provisional = evidence === 'provisional-negative';
           settle({ kind: 'websocket', reasons: outcome.reasons, provisional, ...(provisional && options.keepCandidate ? { candidate } : {}) }, provisional && options.keepCandidate);
@@ -99,7 +138,7 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
     const candidate = host.prepareTransport('livekit', {
       signal: attempt.signal,
       backendSession: backend,
-      onIceServers: (servers) => startProbe(servers, 'session'),
+      onIceServers: (joined) => startProbe(joined, 'session'),
     });
     candidate.then(
       (ready) => {
@@ -122,6 +161,8 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
 
     const known = pickIceServers(config.iceServers, backend.iceServers);
     if (known) startProbe(known.servers, known.source);
+    // no servers to probe yet: trouble at the deadline, a provisional verdict at twice it
+    silence ??= setTimeout(() => probeStarted || options.onTrouble(), options.deadlineMs);
     guard = setTimeout(() => {
       options.onTrouble();
       settle({ kind: 'websocket', reasons: ['WEBRTC_TIMEOUT'], provisional: true, ...(options.keepCandidate ? { candidate } : {}) }, options.keepCandidate);

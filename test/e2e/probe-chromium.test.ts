@@ -51,6 +51,14 @@ describe('probe() in Chromium, UDP allowed', () => {
   });
   afterAll(async () => browser?.close());
 
+  it('browserUdp: the browser gathers UDP host candidates, no quiet hint; its peer connection is closed', async () => {
+    const page = await openPage(browser);
+    const out = await page.evaluate(() => window.runBrowserUdp());
+    expect(out).toMatchObject({ answer: 'allowed', quiet: false, peers: { created: 1, open: 0 } });
+    expect(await page.evaluate(() => window.runBrowserUdp(true))).toMatchObject({ answer: 'unknown', peers: { open: 0 } });
+    await page.close();
+  });
+
   it('healthy: verdict webrtc, relay carries data, WebSocket answers, everything closed', async () => {
     const page = await openPage(browser);
     const out = await run(page, {
@@ -148,6 +156,13 @@ describe('probe() in Chromium with UDP disabled (--webrtc-ip-handling-policy=dis
     browser = await launchChromium({ args: ['--webrtc-ip-handling-policy=disable_non_proxied_udp'] });
   });
   afterAll(async () => browser?.close());
+
+  it('browserUdp: the browser refuses UDP (an answer, after a quiet hint); its peer connection is closed', async () => {
+    const page = await openPage(browser);
+    const out = await page.evaluate(() => window.runBrowserUdp());
+    expect(out).toMatchObject({ answer: 'refused', quiet: true, peers: { created: 1, open: 0 } });
+    await page.close();
+  });
 
   it('with TURN over TCP configured: webrtc-relay-tcp, UDP_BLOCKED', async () => {
     const page = await openPage(browser);

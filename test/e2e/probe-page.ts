@@ -2,6 +2,7 @@
 // connection and WebSocket the probe opens, so the tests can check all are closed.
 import { formatReport, probe } from '../../probes/index.js';
 import type { ProbeProgressEvent, ProbeReport } from '../../probes/index.js';
+import { browserUdp, type BrowserUdp } from '../../probes/checks/browser-udp.js';
 
 export interface PageProbeInput {
   readonly iceServers: RTCIceServer[];
@@ -69,6 +70,7 @@ declare global {
   interface Window {
     runProbe(input: PageProbeInput): Promise<PageProbeOutput>;
     runProbeRaw(options: unknown): Promise<PageProbeOutput['error']>;
+    runBrowserUdp(abortFirst?: boolean): Promise<{ answer: BrowserUdp; quiet: boolean; peers: { created: number; open: number } }>;
   }
 }
 
@@ -108,4 +110,18 @@ window.runProbeRaw = async (options) => {
     const e = error as { name: string; code: string; field?: string; message: string };
     return { name: e.name, code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
   }
+};
+
+window.runBrowserUdp = async (abortFirst) => {
+  const controller = new AbortController();
+  if (abortFirst) controller.abort();
+  let quiet = false;
+  const answer = await browserUdp({
+    ...(CountingPeerConnection ? { ctor: CountingPeerConnection as never } : {}),
+    signal: controller.signal,
+    onQuiet: () => {
+      quiet = true;
+    },
+  });
+  return { answer, quiet, peers: { ...peers } };
 };

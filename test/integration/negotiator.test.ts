@@ -6,7 +6,8 @@ import type { ConvaiClientConfig } from '../../src/client/config.js';
 import { setWebSocketFactory } from '../../src/client/websocket-registry.js';
 import { connectConvai } from '../../src/negotiator/connect-convai.js';
 import { memoryStore } from '../../src/negotiator/verdict-cache.js';
-import { MIN_PROBE_DEADLINE_MS, scaledDeadline, type ProbeFunction } from '../../src/negotiator/negotiate.js';
+import { MIN_PROBE_DEADLINE_MS, scaledDeadline, type NegotiateOptions, type ProbeFunction } from '../../src/negotiator/negotiate.js';
+import type { BrowserUdp } from '../../probes/checks/browser-udp.js';
 import type { NegotiationEvent, NegotiationReason } from '../../src/client/negotiation-types.js';
 import { TransportError } from '../../src/errors/transport-error.js';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
@@ -81,6 +82,8 @@ interface Script {
   probeHangs?: boolean;
   hasRTCPeerConnection?: boolean;
   wrapProbe?: (probe: ProbeFunction) => ProbeFunction;
+  /** What the browser says of UDP (default: no RTCPeerConnection in Node, so 'unknown'). */
+  browserUdp?: { answer: BrowserUdp; afterMs?: number; quiet?: boolean };
 }
 
 function internals(script: Script): ClientInternals {
@@ -117,6 +120,7 @@ function internals(script: Script): ClientInternals {
     autoNegotiator: createAutoNegotiator({
       probe: script.wrapProbe ? script.wrapProbe(probe) : probe,
       hasRTCPeerConnection: script.hasRTCPeerConnection ?? true,
+      ...(script.browserUdp ? { browserUdp: scriptedUdp(script.browserUdp) } : {}),
       loader: async () => {
         loads += 1;
         if (failuresLeft > 0) {
@@ -130,6 +134,14 @@ function internals(script: Script): ClientInternals {
         });
       },
     }),
+  };
+}
+
+function scriptedUdp(plan: NonNullable<Script['browserUdp']>): NonNullable<NegotiateOptions['browserUdp']> {
+  return async (options) => {
+    if (plan.quiet) options.onQuiet?.();
+    await tick(plan.afterMs ?? 0);
+    return options.signal.aborted ? 'unknown' : plan.answer;
   };
 }
 
@@ -428,5 +440,105 @@ describe('negotiator: forced transports', () => {
     );
     expect(loads).toBe(0);
     expect(backend.connectCount).toEqual({ livekit: 0, websocket: 0, rejected: 0 });
+  });
+});
+
+describe('negotiator: the fallback gets ready at the first trouble', () => {
+  const TURN_TCP = [{ urls: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'], username: 'u', credential: 'turn-secret-pw' }];
+  /** Records each phase with whether a WebSocket session had connected by then. */
+  const recorder = () => {
+    const seen: string[] = [];
+    const wsConnected = () => sessions.some((s) => s.transport === 'websocket' && s.connectedTo !== undefined);
+    return { seen, onProgress: (e: NegotiationEvent) => seen.push(`${e.phase}${e.phase === 'connecting' ? `:${e.transport}` : ''}${wsConnected() ? '+ws' : ''}`) };
+  };
+
+  it('a browser that refuses UDP, with no TURN over TCP in the join: WebSocket, final, decided at the join without a probe; the fallback was ready first', async () => {
+    iceFromBackend = undefined;
+    const rec = recorder();
+    const { client, result } = await connectConvai(
+      config(),
+      { onProgress: rec.onProgress },
+      internals({ browserUdp: { answer: 'refused', quiet: true }, joinServers: TURN as never, livekitDelayMs: Infinity }),
+    );
+    expect(result).toMatchObject({ transport: 'websocket', provisional: false, reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], iceServerSource: 'session' });
+    // no probe: the browser's answer and the join's servers decide
+    expect(probeCalls).toHaveLength(0);
+    expect(rec.seen[0]).toBe('loading-fallback');
+    expect(rec.seen.slice(-2)).toEqual(['connecting:websocket+ws', 'connected+ws']);
+    expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 1 });
+    expect(sessionIds.websocket).toEqual(sessionIds.livekit);
+    await tick(20);
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1], ['websocket', 0]]);
+    expect(client.transport).toBe('websocket');
+    await client.disconnect();
+  });
+
+  it('the refusal known after the join: the probe already running is cancelled, and the refusal decides', async () => {
+    iceFromBackend = undefined;
+    const { result } = await connectConvai(
+      config(),
+      {},
+      internals({ browserUdp: { answer: 'refused', afterMs: 60 }, joinServers: TURN as never, probeHangs: true, livekitDelayMs: Infinity }),
+    );
+    expect(result).toMatchObject({ transport: 'websocket', provisional: false, reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'] });
+    expect(probeCalls).toHaveLength(1);
+    expect(probeCalls[0]!.signal.aborted).toBe(true);
+  });
+
+  it('a browser that refuses UDP, with TURN over TCP in the join: the probe decides, and LiveKit over the TCP relay wins; the ready fallback is closed', async () => {
+    iceFromBackend = undefined;
+    const rec = recorder();
+    const { client, result } = await connectConvai(
+      config(),
+      { onProgress: rec.onProgress },
+      internals({ browserUdp: { answer: 'refused', quiet: true }, joinServers: TURN_TCP as never, verdict: 'webrtc-relay-tcp', reasons: ['TURN_TCP_ONLY'], probeDelayMs: 5, livekitDelayMs: 80 }),
+    );
+    expect(result).toMatchObject({ transport: 'livekit', verdict: 'webrtc-relay-tcp' });
+    expect(probeCalls.map((c) => c.iceServers)).toEqual([TURN_TCP]);
+    expect(rec.seen).not.toContain('connecting:websocket');
+    await vi.waitFor(() => expect(sessions.find((s) => s.transport === 'websocket')?.disconnects).toBe(1));
+    expect(client.transport).toBe('livekit');
+    await client.disconnect();
+  });
+
+  it('a silent probe: the fallback connects at half the deadline, before the provisional verdict adopts it', async () => {
+    const rec = recorder();
+    const { client, result } = await connectConvai(config(), { onProgress: rec.onProgress }, internals({ livekitDelayMs: Infinity, wrapProbe: () => async (o) => {
+      // like the real probe on a silent network: nothing heard, a provisional negative at its deadline
+      probeCalls.push(o);
+      await tick(o.deadlineMs);
+      return { verdict: 'websocket', reasons: ['UDP_BLOCKED', 'TURN_UNREACHABLE'], conclusive: false };
+    } }));
+    expect(result).toMatchObject({ transport: 'websocket', provisional: true });
+    // the WebSocket session was connected when the verdict came: no idle wait after it
+    expect(rec.seen).toContain('verdict+ws');
+    expect(rec.seen.indexOf('loading-fallback')).toBeLessThan(rec.seen.indexOf('verdict+ws'));
+    await client.disconnect();
+  });
+
+  it('trouble, then LiveKit connects first: the ready fallback is closed and never used; nothing stays open', async () => {
+    const rec = recorder();
+    const { client, result } = await connectConvai(
+      config(),
+      { onProgress: rec.onProgress },
+      internals({ browserUdp: { answer: 'allowed', quiet: true, afterMs: 30 }, verdict: 'webrtc', probeHangs: true, livekitDelayMs: 150 }),
+    );
+    expect(result.transport).toBe('livekit');
+    expect(rec.seen).not.toContain('connecting:websocket');
+    await vi.waitFor(() => expect(sessions.find((s) => s.transport === 'websocket')?.disconnects).toBe(1));
+    expect(client.transport).toBe('livekit');
+    await client.disconnect();
+    expect(sessions.every((s) => s.disconnects >= 1)).toBe(true);
+  });
+
+  it('disconnect() while the fallback gets ready: every session closed, none in use', async () => {
+    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ browserUdp: { answer: 'refused', quiet: true, afterMs: 400 }, verdict: 'webrtc', probeHangs: true, livekitDelayMs: Infinity }));
+    const connecting = client.connect();
+    await vi.waitFor(() => expect(sessions.some((s) => s.transport === 'websocket')).toBe(true));
+    await client.disconnect();
+    await expect(connecting).rejects.toMatchObject({ code: 'ABORTED' });
+    await tick(20);
+    expect(sessions.map((s) => s.disconnects >= 1)).toEqual(sessions.map(() => true));
+    expect(client.transport).toBeUndefined();
   });
 });

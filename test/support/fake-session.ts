@@ -47,6 +47,8 @@ export class FakeSession implements TransportSession {
   async connect(target: ConnectTarget, options: SessionConnectOptions): Promise<void> {
     if (this.joinServers) this.events.emit('iceServers', this.joinServers);
     if (this.failWith) throw this.failWith;
+    // a listener of `iceServers` may cancel the connect at once
+    if (options.signal?.aborted) throw new Error('aborted');
     if (this.hang || this.delayMs > 0) {
       await new Promise<void>((resolve, reject) => {
         const timer = this.hang ? undefined : setTimeout(resolve, this.delayMs);
