@@ -15,7 +15,7 @@ export interface AutoNegotiatorOptions {
   /** @internal test seams */
   readonly probe?: ProbeFunction;
   readonly hasRTCPeerConnection?: boolean;
-  readonly browserUdp?: NegotiateOptions['browserUdp'];
+  readonly gatherHosts?: NegotiateOptions['gatherHosts'];
 }
 
 /** What `convai-transport/auto` registers with the client. */
@@ -54,7 +54,7 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
               probe: options.probe ?? probeForNegotiation,
               ensureWebSocket: ensureWebSocket(host),
               ...(options.hasRTCPeerConnection !== undefined ? { hasRTCPeerConnection: options.hasRTCPeerConnection } : {}),
-              ...(options.browserUdp ? { browserUdp: options.browserUdp } : {}),
+              ...(options.gatherHosts ? { gatherHosts: options.gatherHosts } : {}),
             }),
           ),
     shouldHandOff: (config, lost) =>

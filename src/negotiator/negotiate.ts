@@ -5,7 +5,7 @@ import { isTransportError, type TransportError } from '../errors/transport-error
 import { AbortedError } from '../errors/aborted-error.js';
 import { elapsed, now } from '../util/clock.js';
 import { linkSignal } from '../util/abort.js';
-import { browserUdp as askBrowserUdp, type BrowserUdp, type BrowserUdpOptions } from '../../probes/checks/browser-udp.js';
+import { gatherHostCandidates, type HostGathering, type HostGatheringOptions } from '../../probes/checks/host-gathering.js';
 import { iceServerUrls } from './choose-transport.js';
 import type { ProbeFunction } from './evidence.js';
 import { raceLiveKit } from './race.js';
@@ -25,8 +25,8 @@ export interface NegotiateOptions {
   readonly ensureWebSocket: (signal: AbortSignal, onLoad: () => void) => Promise<number | undefined>;
   /** @default typeof RTCPeerConnection === 'function' */
   readonly hasRTCPeerConnection?: boolean;
-  /** Whether the browser lets WebRTC use UDP (a test seam). @default probes/checks/browser-udp.ts */
-  readonly browserUdp?: (options: BrowserUdpOptions) => Promise<BrowserUdp>;
+  /** Host candidates without a server (a test seam). @default probes/checks/host-gathering.ts */
+  readonly gatherHosts?: (options: HostGatheringOptions) => Promise<HostGathering>;
 }
 
 /** The floor of the scaled probe deadline: below it a loaded machine misses healthy relays. */
@@ -135,8 +135,9 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     return finish('websocket', ['NO_RTCPEERCONNECTION'], { verdict: 'websocket' });
   }
 
-  // asked beside `/connect`: a browser that refuses UDP is known before the LiveKit join
-  const udpCheck = linkSignal(signal);
+  // beside `/connect`: no host candidate (UDP refused, or host addresses hidden) is a hint, known
+  // before the LiveKit join; it loads the chunk, no more (a hidden-address browser is healthy)
+  const hostCheck = linkSignal(signal);
   let backend: BackendSession | undefined;
   let troubled = false;
   const onTrouble = (): void => {
@@ -144,8 +145,11 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     void prefetch();
     if (backend) void fallback.prepare(backend);
   };
-  let udpNow: BrowserUdp = 'unknown';
-  const udpSettled = (options.browserUdp ?? askBrowserUdp)({ signal: udpCheck.signal, onQuiet: onTrouble }).then((answer) => (udpNow = answer));
+  let hostsNow: HostGathering = 'unknown';
+  const hostsSettled = (options.gatherHosts ?? gatherHostCandidates)({ signal: hostCheck.signal }).then((answer) => {
+    if (answer === 'none') void prefetch();
+    return (hostsNow = answer);
+  });
   let t = now();
   let race: Awaited<ReturnType<typeof raceLiveKit>>;
   try {
@@ -160,14 +164,14 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
       deadlineMs: scaledDeadline(settings.probeDeadlineMs, timings.backendMs),
       keepCandidate: settings.upgrade,
       onTrouble,
-      udp: { current: () => udpNow, settled: udpSettled },
+      hostGathering: { current: () => hostsNow, settled: hostsSettled },
     });
   } catch (error) {
     fallback.discard();
     throw error;
   } finally {
-    udpCheck.abort();
-    udpCheck.dispose();
+    hostCheck.abort();
+    hostCheck.dispose();
   }
   if (race.kind === 'livekit' || signal.aborted) fallback.discard();
   if (race.probeMs !== undefined) timings.probeMs = race.probeMs;

@@ -3,7 +3,7 @@ import type { CandidateSession, NegotiationHost } from '../client/auto-registry.
 import type { IceServerSource, NegotiationReason } from '../client/negotiation-types.js';
 import { linkSignal } from '../util/abort.js';
 import { elapsed, now } from '../util/clock.js';
-import type { BrowserUdp } from '../../probes/checks/browser-udp.js';
+import type { HostGathering } from '../../probes/checks/host-gathering.js';
 import { hasTurnOverTcp, pickIceServers, probePolicy } from './choose-transport.js';
 import { weigh, type ProbeFunction, type ProbeOutcome } from './evidence.js';
 
@@ -16,18 +16,15 @@ export interface RaceOptions {
   readonly keepCandidate: boolean;
   /** First evidence of trouble: the caller gets the WebSocket fallback ready. */
   readonly onTrouble: () => void;
-  /** Whether the browser lets WebRTC use UDP at all (asked beside `/connect`). */
-  readonly udp?: UdpAnswer;
+  /** Host candidates gathered without a server, asked beside `/connect` (a hint). */
+  readonly hostGathering?: HostGatheringAnswer;
 }
 
-/** The browser's answer on UDP: what is known now, and the answer when it comes. */
-export interface UdpAnswer {
-  readonly current: () => BrowserUdp;
-  readonly settled: Promise<BrowserUdp>;
+/** What is known now, and the answer when it comes. */
+export interface HostGatheringAnswer {
+  readonly current: () => HostGathering;
+  readonly settled: Promise<HostGathering>;
 }
-
-/** What the probe would conclude when the browser refuses UDP and no server takes TCP. */
-const REFUSED_UDP: readonly NegotiationReason[] = ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'];
 
 interface ProbeRun {
   readonly outcome?: ProbeOutcome;
@@ -53,11 +50,11 @@ export type RaceOutcome =
  * answer, and the probe runs beside it, on the ICE servers the session really uses
  * (config, the `/connect` answer, else the session's own join response). The first
  * conclusive evidence decides: LiveKit connected, a conclusive negative probe (answers,
- * not silence), a browser that refuses UDP with no TURN server over TCP to use instead,
- * or LiveKit failing. Silence only makes WebSocket provisional: at the probe deadline, or
- * at twice it when no probe could run; after a positive probe the LiveKit attempt gets
- * its whole connect timeout. Trouble (silence for half the deadline, a failed server, a
- * refused UDP) is reported at once, so the fallback is ready when the verdict comes.
+ * not silence), or LiveKit failing. Silence only makes WebSocket provisional: at the probe
+ * deadline, or at twice it when no probe could run; after a positive probe the LiveKit
+ * attempt gets its whole connect timeout. Trouble is reported at once, so the fallback is
+ * ready when the verdict comes: silence for half the deadline, a failed server, or no host
+ * candidate while no TURN server takes TCP (if UDP is refused, nothing else could work).
  */
 export function raceLiveKit(host: NegotiationHost, backend: BackendSession, options: RaceOptions): Promise<RaceOutcome> {
   const { config } = host;
@@ -68,7 +65,7 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
   const probeStop = linkSignal(options.signal);
   let run: ProbeRun = {};
   let probeStarted = false;
-  let udp: BrowserUdp = options.udp?.current() ?? 'unknown';
+  let hosts: HostGathering = options.hostGathering?.current() ?? 'unknown';
   let servers: readonly RTCIceServer[] | undefined;
 
   return new Promise<RaceOutcome>((resolve) => {
@@ -87,24 +84,20 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
       if (!keepAttempt) attempt.abort(new Error('the negotiation decided without this LiveKit attempt'));
       resolve({ ...run, ...outcome });
     };
-    /** The browser's refusal of UDP is an answer: with no TURN server over TCP, WebRTC cannot work. */
-    const decideOnUdp = (): boolean => {
-      if (settled || udp !== 'refused' || !servers || hasTurnOverTcp(servers)) return false;
-      run = { ...run, outcome: { verdict: 'websocket', reasons: REFUSED_UDP, conclusive: true } };
-      settle({ kind: 'websocket', reasons: REFUSED_UDP, provisional: false }, false);
-      return true;
+    /** No host candidate and no TURN over TCP: if UDP is refused, only WebSocket can work. */
+    const weighHosts = (): void => {
+      if (!settled && hosts === 'none' && servers && !hasTurnOverTcp(servers)) options.onTrouble();
     };
-    void options.udp?.settled.then((answer) => {
-      udp = answer;
-      if (answer === 'refused' && !settled) options.onTrouble();
-      decideOnUdp();
+    void options.hostGathering?.settled.then((answer) => {
+      hosts = answer;
+      weighHosts();
     });
     const startProbe = (known: readonly RTCIceServer[], source: IceServerSource): void => {
       if (probeStarted || settled || known.length === 0) return;
       servers = known;
-      run = { iceServerSource: source };
-      if (decideOnUdp()) return;
       probeStarted = true;
+      run = { iceServerSource: source };
+      weighHosts();
       host.emit({ phase: 'probing', iceServerSource: source });
       const t = now();
       let heard = false;

@@ -51,11 +51,11 @@ describe('probe() in Chromium, UDP allowed', () => {
   });
   afterAll(async () => browser?.close());
 
-  it('browserUdp: the browser gathers UDP host candidates, no quiet hint; its peer connection is closed', async () => {
+  it('host gathering: UDP host candidates; its peer connection is closed', async () => {
     const page = await openPage(browser);
-    const out = await page.evaluate(() => window.runBrowserUdp());
-    expect(out).toMatchObject({ answer: 'allowed', quiet: false, peers: { created: 1, open: 0 } });
-    expect(await page.evaluate(() => window.runBrowserUdp(true))).toMatchObject({ answer: 'unknown', peers: { open: 0 } });
+    const out = await page.evaluate(() => window.runHostGathering());
+    expect(out).toMatchObject({ answer: 'udp', peers: { created: 1, open: 0 } });
+    expect(await page.evaluate(() => window.runHostGathering(true))).toMatchObject({ answer: 'unknown', peers: { open: 0 } });
     await page.close();
   });
 
@@ -157,10 +157,10 @@ describe('probe() in Chromium with UDP disabled (--webrtc-ip-handling-policy=dis
   });
   afterAll(async () => browser?.close());
 
-  it('browserUdp: the browser refuses UDP (an answer, after a quiet hint); its peer connection is closed', async () => {
+  it('host gathering: none; its peer connection is closed', async () => {
     const page = await openPage(browser);
-    const out = await page.evaluate(() => window.runBrowserUdp());
-    expect(out).toMatchObject({ answer: 'refused', quiet: true, peers: { created: 1, open: 0 } });
+    const out = await page.evaluate(() => window.runHostGathering());
+    expect(out).toMatchObject({ answer: 'none', peers: { created: 1, open: 0 } });
     await page.close();
   });
 
@@ -183,6 +183,23 @@ describe('probe() in Chromium with UDP disabled (--webrtc-ip-handling-policy=dis
     expect(out.report.durationMs).toBeLessThan(out.report.deadlineMs + 1000);
     expect(out.peers.open).toBe(0);
     expect(out.sockets.open).toBe(0);
+    await page.close();
+  });
+});
+
+describe('probe() in Chromium hiding host addresses (--webrtc-ip-handling-policy=default_public_interface_only)', () => {
+  let browser: LaunchedBrowser;
+  beforeAll(async () => {
+    browser = await launchChromium({ args: ['--webrtc-ip-handling-policy=default_public_interface_only'] });
+  });
+  afterAll(async () => browser?.close());
+
+  it('no host candidate, as with UDP refused, yet the TURN/UDP relay works: why host gathering is a hint, never a verdict', async () => {
+    const page = await openPage(browser);
+    expect(await page.evaluate(() => window.runHostGathering())).toMatchObject({ answer: 'none', peers: { open: 0 } });
+    const out = await run(page, { iceServers: [{ urls: turn.turnUdpUrl, ...cred() }], deadlineMs: 10_000 });
+    expect(out.report.verdict).toBe('webrtc');
+    expect(out.peers.open).toBe(0);
     await page.close();
   });
 });

@@ -2,7 +2,7 @@
 // connection and WebSocket the probe opens, so the tests can check all are closed.
 import { formatReport, probe } from '../../probes/index.js';
 import type { ProbeProgressEvent, ProbeReport } from '../../probes/index.js';
-import { browserUdp, type BrowserUdp } from '../../probes/checks/browser-udp.js';
+import { gatherHostCandidates, type HostGathering } from '../../probes/checks/host-gathering.js';
 
 export interface PageProbeInput {
   readonly iceServers: RTCIceServer[];
@@ -70,7 +70,7 @@ declare global {
   interface Window {
     runProbe(input: PageProbeInput): Promise<PageProbeOutput>;
     runProbeRaw(options: unknown): Promise<PageProbeOutput['error']>;
-    runBrowserUdp(abortFirst?: boolean): Promise<{ answer: BrowserUdp; quiet: boolean; peers: { created: number; open: number } }>;
+    runHostGathering(abortFirst?: boolean): Promise<{ answer: HostGathering; peers: { created: number; open: number } }>;
   }
 }
 
@@ -112,16 +112,12 @@ window.runProbeRaw = async (options) => {
   }
 };
 
-window.runBrowserUdp = async (abortFirst) => {
+window.runHostGathering = async (abortFirst) => {
   const controller = new AbortController();
   if (abortFirst) controller.abort();
-  let quiet = false;
-  const answer = await browserUdp({
+  const answer = await gatherHostCandidates({
     ...(CountingPeerConnection ? { ctor: CountingPeerConnection as never } : {}),
     signal: controller.signal,
-    onQuiet: () => {
-      quiet = true;
-    },
   });
-  return { answer, quiet, peers: { ...peers } };
+  return { answer, peers: { ...peers } };
 };

@@ -7,7 +7,7 @@ import { setWebSocketFactory } from '../../src/client/websocket-registry.js';
 import { connectConvai } from '../../src/negotiator/connect-convai.js';
 import { memoryStore } from '../../src/negotiator/verdict-cache.js';
 import { MIN_PROBE_DEADLINE_MS, scaledDeadline, type NegotiateOptions, type ProbeFunction } from '../../src/negotiator/negotiate.js';
-import type { BrowserUdp } from '../../probes/checks/browser-udp.js';
+import type { HostGathering } from '../../probes/checks/host-gathering.js';
 import type { NegotiationEvent, NegotiationReason } from '../../src/client/negotiation-types.js';
 import { TransportError } from '../../src/errors/transport-error.js';
 import { startBackend, type Backend } from '../../examples/backend/server.js';
@@ -82,8 +82,8 @@ interface Script {
   probeHangs?: boolean;
   hasRTCPeerConnection?: boolean;
   wrapProbe?: (probe: ProbeFunction) => ProbeFunction;
-  /** What the browser says of UDP (default: no RTCPeerConnection in Node, so 'unknown'). */
-  browserUdp?: { answer: BrowserUdp; afterMs?: number; quiet?: boolean };
+  /** Host candidates without a server (default: no RTCPeerConnection in Node, so 'unknown'). */
+  hosts?: { answer: HostGathering; afterMs?: number };
 }
 
 function internals(script: Script): ClientInternals {
@@ -120,7 +120,7 @@ function internals(script: Script): ClientInternals {
     autoNegotiator: createAutoNegotiator({
       probe: script.wrapProbe ? script.wrapProbe(probe) : probe,
       hasRTCPeerConnection: script.hasRTCPeerConnection ?? true,
-      ...(script.browserUdp ? { browserUdp: scriptedUdp(script.browserUdp) } : {}),
+      ...(script.hosts ? { gatherHosts: scriptedHosts(script.hosts) } : {}),
       loader: async () => {
         loads += 1;
         if (failuresLeft > 0) {
@@ -137,9 +137,8 @@ function internals(script: Script): ClientInternals {
   };
 }
 
-function scriptedUdp(plan: NonNullable<Script['browserUdp']>): NonNullable<NegotiateOptions['browserUdp']> {
+function scriptedHosts(plan: NonNullable<Script['hosts']>): NonNullable<NegotiateOptions['gatherHosts']> {
   return async (options) => {
-    if (plan.quiet) options.onQuiet?.();
     await tick(plan.afterMs ?? 0);
     return options.signal.aborted ? 'unknown' : plan.answer;
   };
@@ -451,52 +450,60 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
     const wsConnected = () => sessions.some((s) => s.transport === 'websocket' && s.connectedTo !== undefined);
     return { seen, onProgress: (e: NegotiationEvent) => seen.push(`${e.phase}${e.phase === 'connecting' ? `:${e.transport}` : ''}${wsConnected() ? '+ws' : ''}`) };
   };
+  /** A probe that fails to see anything and says so (answers, not silence) after `ms`. */
+  const refusingProbe = (ms: number): Script['wrapProbe'] => () => async (o) => {
+    probeCalls.push(o);
+    await tick(ms);
+    return o.signal.aborted ? { verdict: 'none', reasons: ['ABORTED'] } : { verdict: 'websocket', reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], conclusive: true };
+  };
 
-  it('a browser that refuses UDP, with no TURN over TCP in the join: WebSocket, final, decided at the join without a probe; the fallback was ready first', async () => {
+  it('no host candidate and no TURN over TCP in the join: the fallback connects beside the probe, whose answer then decides', async () => {
     iceFromBackend = undefined;
     const rec = recorder();
     const { client, result } = await connectConvai(
       config(),
       { onProgress: rec.onProgress },
-      internals({ browserUdp: { answer: 'refused', quiet: true }, joinServers: TURN as never, livekitDelayMs: Infinity }),
+      internals({ hosts: { answer: 'none' }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(40) }),
     );
-    expect(result).toMatchObject({ transport: 'websocket', provisional: false, reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], iceServerSource: 'session' });
-    // no probe: the browser's answer and the join's servers decide
-    expect(probeCalls).toHaveLength(0);
-    expect(rec.seen[0]).toBe('loading-fallback');
+    expect(result).toMatchObject({ transport: 'websocket', provisional: false, reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], iceServerSource: 'session', verdict: 'websocket' });
+    // the hint alone decides nothing: the probe ran on the join's servers
+    expect(probeCalls.map((c) => c.iceServers)).toEqual([TURN]);
+    // the chunk loaded at the hint, the WebSocket session was connected when the verdict came
+    expect(rec.seen.indexOf('loading-fallback')).toBeLessThan(rec.seen.indexOf('probing'));
+    expect(rec.seen).toContain('verdict+ws');
     expect(rec.seen.slice(-2)).toEqual(['connecting:websocket+ws', 'connected+ws']);
     expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 1 });
     expect(sessionIds.websocket).toEqual(sessionIds.livekit);
     await tick(20);
     expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1], ['websocket', 0]]);
-    expect(client.transport).toBe('websocket');
     await client.disconnect();
   });
 
-  it('the refusal known after the join: the probe already running is cancelled, and the refusal decides', async () => {
+  it('the hint after the join: the fallback gets ready when it comes', async () => {
     iceFromBackend = undefined;
+    const rec = recorder();
     const { result } = await connectConvai(
       config(),
-      {},
-      internals({ browserUdp: { answer: 'refused', afterMs: 60 }, joinServers: TURN as never, probeHangs: true, livekitDelayMs: Infinity }),
+      { onProgress: rec.onProgress },
+      internals({ hosts: { answer: 'none', afterMs: 30 }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(150) }),
     );
-    expect(result).toMatchObject({ transport: 'websocket', provisional: false, reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'] });
-    expect(probeCalls).toHaveLength(1);
-    expect(probeCalls[0]!.signal.aborted).toBe(true);
+    expect(result).toMatchObject({ transport: 'websocket', provisional: false });
+    expect(rec.seen).toContain('verdict+ws');
   });
 
-  it('a browser that refuses UDP, with TURN over TCP in the join: the probe decides, and LiveKit over the TCP relay wins; the ready fallback is closed', async () => {
+  it('no host candidate, but TURN over TCP in the join (a browser that hides host addresses looks the same): only the chunk loads, no WebSocket session; LiveKit wins', async () => {
     iceFromBackend = undefined;
     const rec = recorder();
     const { client, result } = await connectConvai(
       config(),
       { onProgress: rec.onProgress },
-      internals({ browserUdp: { answer: 'refused', quiet: true }, joinServers: TURN_TCP as never, verdict: 'webrtc-relay-tcp', reasons: ['TURN_TCP_ONLY'], probeDelayMs: 5, livekitDelayMs: 80 }),
+      internals({ hosts: { answer: 'none' }, joinServers: TURN_TCP as never, verdict: 'webrtc-relay-tcp', reasons: ['TURN_TCP_ONLY'], probeDelayMs: 5, livekitDelayMs: 80 }),
     );
     expect(result).toMatchObject({ transport: 'livekit', verdict: 'webrtc-relay-tcp' });
     expect(probeCalls.map((c) => c.iceServers)).toEqual([TURN_TCP]);
-    expect(rec.seen).not.toContain('connecting:websocket');
-    await vi.waitFor(() => expect(sessions.find((s) => s.transport === 'websocket')?.disconnects).toBe(1));
+    expect(loads).toBe(1);
+    expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 0 });
+    expect(sessions.map((s) => s.transport)).toEqual(['livekit']);
     expect(client.transport).toBe('livekit');
     await client.disconnect();
   });
@@ -516,12 +523,17 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
     await client.disconnect();
   });
 
-  it('trouble, then LiveKit connects first: the ready fallback is closed and never used; nothing stays open', async () => {
+  it('a server fails, then LiveKit connects first: the ready fallback is closed and never used; nothing stays open', async () => {
     const rec = recorder();
     const { client, result } = await connectConvai(
       config(),
       { onProgress: rec.onProgress },
-      internals({ browserUdp: { answer: 'allowed', quiet: true, afterMs: 30 }, verdict: 'webrtc', probeHangs: true, livekitDelayMs: 150 }),
+      internals({ livekitDelayMs: 150, wrapProbe: () => async (o) => {
+        probeCalls.push(o);
+        o.onServerFailed?.();
+        await new Promise((r) => o.signal.addEventListener('abort', r, { once: true }));
+        return { verdict: 'none', reasons: ['ABORTED'] };
+      } }),
     );
     expect(result.transport).toBe('livekit');
     expect(rec.seen).not.toContain('connecting:websocket');
@@ -532,7 +544,8 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
   });
 
   it('disconnect() while the fallback gets ready: every session closed, none in use', async () => {
-    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ browserUdp: { answer: 'refused', quiet: true, afterMs: 400 }, verdict: 'webrtc', probeHangs: true, livekitDelayMs: Infinity }));
+    iceFromBackend = undefined;
+    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ hosts: { answer: 'none' }, joinServers: TURN as never, probeHangs: true, livekitDelayMs: Infinity }));
     const connecting = client.connect();
     await vi.waitFor(() => expect(sessions.some((s) => s.transport === 'websocket')).toBe(true));
     await client.disconnect();
