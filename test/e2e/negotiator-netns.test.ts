@@ -100,6 +100,23 @@ describe('negotiator behind a real silent UDP drop', () => {
     await page.close();
   });
 
+  it('abort while the WebSocket fallback is ready but not in use (silence, before the deadline): ABORTED, every session closed', async () => {
+    room.faults.omitTurnTcp = true;
+    const page = await openPage();
+    const before = backend.connectCount.websocket;
+    // silence for half the (scaled) deadline readies the fallback; abort 100 ms later, before the verdict
+    const outcome = await page.evaluate(
+      (c) => window.neg.runAbortingAt(c as never, 'loading-fallback', 100),
+      { apiKey: API_KEY, characterId: 'char-netns', url: backend.url, backendRetries: 0, connectTimeoutMs: 10_000, negotiation: { cache: false, probeDeadlineMs: 2_000 } },
+    );
+    expect(outcome).toMatchObject({ ok: false, code: 'ABORTED', aborted: true });
+    expect(outcome.phases).not.toContain('verdict');
+    // the fallback may have made its WebSocket session already: if so, it was closed with the rest
+    expect(backend.connectCount.websocket).toBeLessThanOrEqual(before + 1);
+    await expect.poll(() => page.evaluate(() => ({ pcs: window.neg.peerConnections().open, sockets: window.neg.openSockets() })), { timeout: 5_000 }).toEqual({ pcs: 0, sockets: 0 });
+    await page.close();
+  });
+
   it('TURN/TCP reachable: stays on WebRTC through the TCP relay and converses', async () => {
     room.faults.omitTurnTcp = false;
     const page = await openPage();

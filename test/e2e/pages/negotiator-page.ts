@@ -9,6 +9,7 @@ import { openPeerConnections, trackInstances, waitForBotText } from '../../suppo
  */
 
 const created = trackInstances('RTCPeerConnection');
+const sockets = trackInstances('WebSocket');
 
 let client: ConvaiClient | undefined;
 const messages: InboundMessage[] = [];
@@ -32,7 +33,7 @@ export interface RunOutcome {
   readonly elapsedMs: number;
 }
 
-async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOptions, 'transport'> = {}): Promise<RunOutcome> {
+async function run(config: ConvaiClientConfig, options: Pick<ConnectConvaiOptions, 'transport' | 'signal'> = {}): Promise<RunOutcome> {
   const started = performance.now();
   phases.length = 0;
   later.length = 0;
@@ -102,7 +103,28 @@ function peerConnections(): { created: number; open: number } {
   return { created: created.length, open: openPeerConnections(created) };
 }
 
-const api = { run, connectDirect, converse, disconnect, peerConnections, now };
+/** WebSockets not closed (or closing): the library's and livekit-client's. */
+function openSockets(): number {
+  return sockets.filter((ws) => ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN).length;
+}
+
+/** `run`, aborted `delayMs` after the negotiation first reaches `phase`. */
+async function runAbortingAt(config: ConvaiClientConfig, phase: string, delayMs: number): Promise<RunOutcome & { aborted: boolean }> {
+  const controller = new AbortController();
+  let aborted = false;
+  const watch = setInterval(() => {
+    if (!phases.includes(phase) || aborted) return;
+    aborted = true;
+    setTimeout(() => controller.abort(), delayMs);
+  }, 1);
+  try {
+    return { ...(await run(config, { signal: controller.signal })), aborted };
+  } finally {
+    clearInterval(watch);
+  }
+}
+
+const api = { run, runAbortingAt, connectDirect, converse, disconnect, peerConnections, openSockets, now };
 declare global {
   interface Window {
     neg: typeof api;
