@@ -12,6 +12,8 @@ export interface GatherServerOptions {
   /** Outcome to record when stopped by `signal` with nothing decisive. */
   readonly stoppedAs: () => ServerOutcome;
   readonly onCandidate: (url: string, candidate: CandidateInfo) => void;
+  /** Gathering has started (the local description is set): candidates may come from now on. */
+  readonly onGathering?: () => void;
   readonly redact: (text: string) => string;
 }
 
@@ -124,6 +126,7 @@ export function gatherServer(options: GatherServerOptions): Promise<ServerResult
     pc.createDataChannel('probe');
     pc.createOffer()
       .then((offer) => (settled ? undefined : pc.setLocalDescription(offer)))
+      .then(() => settled || options.onGathering?.())
       .catch((error: unknown) => {
         errors.push({ code: 0, text: options.redact(error instanceof Error ? error.message : String(error)) });
         settle('no-candidates');

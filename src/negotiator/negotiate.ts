@@ -145,10 +145,15 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     void prefetch();
     if (backend) void fallback.prepare(backend);
   };
-  let hostsNow: HostGathering = 'unknown';
-  const hostsSettled = (options.gatherHosts ?? gatherHostCandidates)({ signal: hostCheck.signal }).then((answer) => {
+  let hostsNow: HostGathering | 'quiet' = 'unknown';
+  let onHosts = (): void => undefined;
+  const hostsChanged = (value: HostGathering | 'quiet'): void => {
+    hostsNow = value;
+    onHosts();
+  };
+  void (options.gatherHosts ?? gatherHostCandidates)({ signal: hostCheck.signal, onQuiet: () => hostsChanged('quiet') }).then((answer) => {
     if (answer === 'none') void prefetch();
-    return (hostsNow = answer);
+    hostsChanged(answer);
   });
   let t = now();
   let race: Awaited<ReturnType<typeof raceLiveKit>>;
@@ -164,7 +169,7 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
       deadlineMs: scaledDeadline(settings.probeDeadlineMs, timings.backendMs),
       keepCandidate: settings.upgrade,
       onTrouble,
-      hostGathering: { current: () => hostsNow, settled: hostsSettled },
+      hostGathering: { current: () => hostsNow, watch: (listener) => (onHosts = listener) },
     });
   } catch (error) {
     fallback.discard();

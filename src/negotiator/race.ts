@@ -20,10 +20,11 @@ export interface RaceOptions {
   readonly hostGathering?: HostGatheringAnswer;
 }
 
-/** What is known now, and the answer when it comes. */
+/** What is known now (`quiet`: nothing gathered yet, long after it should have), and the answer when it comes. */
 export interface HostGatheringAnswer {
-  readonly current: () => HostGathering;
-  readonly settled: Promise<HostGathering>;
+  readonly current: () => HostGathering | 'quiet';
+  /** Called with each change of `current`. */
+  readonly watch: (listener: () => void) => void;
 }
 
 interface ProbeRun {
@@ -65,7 +66,6 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
   const probeStop = linkSignal(options.signal);
   let run: ProbeRun = {};
   let probeStarted = false;
-  let hosts: HostGathering = options.hostGathering?.current() ?? 'unknown';
   let servers: readonly RTCIceServer[] | undefined;
 
   return new Promise<RaceOutcome>((resolve) => {
@@ -84,14 +84,12 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
       if (!keepAttempt) attempt.abort(new Error('the negotiation decided without this LiveKit attempt'));
       resolve({ ...run, ...outcome });
     };
-    /** No host candidate and no TURN over TCP: if UDP is refused, only WebSocket can work. */
+    /** No host candidate (or none yet) and no TURN over TCP: if UDP is refused, only WebSocket can work. */
     const weighHosts = (): void => {
-      if (!settled && hosts === 'none' && servers && !hasTurnOverTcp(servers)) options.onTrouble();
+      const hosts = options.hostGathering?.current();
+      if (!settled && (hosts === 'none' || hosts === 'quiet') && servers && !hasTurnOverTcp(servers)) options.onTrouble();
     };
-    void options.hostGathering?.settled.then((answer) => {
-      hosts = answer;
-      weighHosts();
-    });
+    options.hostGathering?.watch(weighHosts);
     const startProbe = (known: readonly RTCIceServer[], source: IceServerSource): void => {
       if (probeStarted || settled || known.length === 0) return;
       servers = known;

@@ -83,7 +83,7 @@ interface Script {
   hasRTCPeerConnection?: boolean;
   wrapProbe?: (probe: ProbeFunction) => ProbeFunction;
   /** Host candidates without a server (default: no RTCPeerConnection in Node, so 'unknown'). */
-  hosts?: { answer: HostGathering; afterMs?: number };
+  hosts?: { answer: HostGathering; afterMs?: number; quiet?: boolean };
 }
 
 function internals(script: Script): ClientInternals {
@@ -139,6 +139,7 @@ function internals(script: Script): ClientInternals {
 
 function scriptedHosts(plan: NonNullable<Script['hosts']>): NonNullable<NegotiateOptions['gatherHosts']> {
   return async (options) => {
+    if (plan.quiet) options.onQuiet?.();
     await tick(plan.afterMs ?? 0);
     return options.signal.aborted ? 'unknown' : plan.answer;
   };
@@ -486,6 +487,18 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
       config(),
       { onProgress: rec.onProgress },
       internals({ hosts: { answer: 'none', afterMs: 30 }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(150) }),
+    );
+    expect(result).toMatchObject({ transport: 'websocket', provisional: false });
+    expect(rec.seen).toContain('verdict+ws');
+  });
+
+  it('no host candidate yet (quiet), no TURN over TCP: the fallback gets ready before gathering ends; a late host candidate changes nothing', async () => {
+    iceFromBackend = undefined;
+    const rec = recorder();
+    const { result } = await connectConvai(
+      config(),
+      { onProgress: rec.onProgress },
+      internals({ hosts: { answer: 'udp', quiet: true, afterMs: 300 }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(60) }),
     );
     expect(result).toMatchObject({ transport: 'websocket', provisional: false });
     expect(rec.seen).toContain('verdict+ws');
