@@ -131,7 +131,9 @@ export function attachLevelMeters(
   const offs = [
     client.on('botAudioTrack', (track) => tap('bot', new MediaStream([track]), false)),
     client.on('stateChange', (state) => {
-      if (!state.isConnected) drop('bot');
+      // only an idle client has no bot track: a session adopted while connecting (the
+      // negotiator's ready fallback) hands its track over before the client says connected
+      if (!state.isConnected && !state.isConnecting) drop('bot');
       void syncMic();
     }),
     client.on('audioMuteChange', () => void syncMic()),
