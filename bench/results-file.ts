@@ -233,5 +233,21 @@ export async function spliceSoak(markdownPath: string, soak: SoakResult, started
 export async function writeResults(results: BenchResults, jsonPath: string, markdownPath: string | undefined): Promise<void> {
   await mkdir(dirname(jsonPath), { recursive: true });
   await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  if (markdownPath) await writeFile(markdownPath, resultsMarkdown(results));
+  if (!markdownPath) return;
+  const previous = await readFile(markdownPath, 'utf8').catch(() => '');
+  let text = resultsMarkdown(results);
+  // the listening and soak sections have runs of their own (long, and the soak wants a quiet machine):
+  // a run without them keeps the published ones
+  for (const [start, end, ran] of [
+    [HEAR_START, HEAR_END, results.hear !== undefined],
+    [SOAK_START, SOAK_END, results.soak !== undefined],
+  ] as const) {
+    const a = previous.indexOf(start);
+    const b = previous.indexOf(end);
+    if (ran || a < 0 || b < a) continue;
+    const kept = `${previous.slice(a, b + end.length)}\n\n`;
+    const anchor = ['## Verdict matrix', '## Errors in this run', '## Method'].map((h) => text.indexOf(h)).find((i) => i >= 0);
+    text = anchor === undefined ? `${text}\n${kept}` : text.slice(0, anchor) + kept + text.slice(anchor);
+  }
+  await writeFile(markdownPath, text);
 }
