@@ -167,12 +167,22 @@ const SOAK_END = '<!-- soak:end -->';
 
 /** Which messages got no reply, per phase, so a loss can be traced in the logs. */
 function unansweredLines(soak: SoakResult): string[] {
-  const lost = [...soak.churn, ...soak.conversations].filter((r) => r.tally.sent !== r.tally.answered);
-  if (lost.length === 0) return ['Every message of every phase was answered exactly once.', ''];
+  const phases = [...soak.churn, ...soak.conversations];
+  const lost = phases.filter((r) => r.tally.sent !== r.tally.answered || r.tally.late.length > 0 || r.tally.duplicated > 0);
+  if (lost.length === 0) return ['Every message of every phase was answered exactly once, within its round trip\'s wait.', ''];
+  const room = (r: (typeof phases)[number]): string => {
+    const side = 'room' in r ? r.room : undefined;
+    return side ? `; the room received ${side.messagesReceived}, sent ${side.repliesSent} replies, dropped ${side.repliesUnsent} (channel not open), sessions ended: ${side.closeReasons.join(' / ')}` : '';
+  };
   return [
-    'Messages without a reply (first 5 per phase):',
+    'Messages without a reply in time (first 5 per phase):',
     '',
-    ...lost.map((r) => `- ${r.name}: ${r.tally.sent - r.tally.answered} of ${r.tally.sent} (${r.tally.unanswered.join(', ')}); ${r.tally.sendFailed} sends refused, ${r.tally.reconnecting} reconnects`),
+    ...lost.map(
+      (r) =>
+        `- ${r.name}: ${r.tally.sent - r.tally.answered} of ${r.tally.sent} unanswered (${r.tally.unanswered.join(', ') || 'none'}), ` +
+        `${r.tally.unansweredOnDataChannel} of them seen on the page's data channel; late: ${r.tally.late.map((l) => `${l.text} after ${(l.ms / 1000).toFixed(1)} s`).join(', ') || 'none'}; ` +
+        `${r.tally.duplicated} duplicated; ${r.tally.sendFailed} sends refused, ${r.tally.reconnecting} reconnects${room(r)}`,
+    ),
     '',
   ];
 }

@@ -1,5 +1,5 @@
 import type { Row } from './report.js';
-import type { SoakResult } from './soak.js';
+import type { SoakConversation, SoakResult } from './soak.js';
 import { driftMs, openCounts, type OpenCounts } from '../test/reliability/soak-driver.js';
 import { summarize } from './stats.js';
 
@@ -16,14 +16,19 @@ export const SOAK_BOUNDS = {
 const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
 const ms = (n: number): string => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'n/a');
 const judge = (ok: boolean): 'met' | 'missed' => (ok ? 'met' : 'missed');
-const open = (o: OpenCounts): string => `${o.openPeerConnections} pc, ${o.openSockets} ws, ${o.openAudioContexts} ctx, ${o.liveTracks} tracks, ${o.intervals} intervals, ${o.deviceListeners} devicechange listeners`;
+const open = (o: OpenCounts): string => `${o.openPeerConnections} pc, ${o.openSockets} ws, ${o.openAudioContexts} ctx, ${o.liveTracks} tracks, ${o.intervals} intervals, ${o.deviceListeners} devicechange listeners, ${o.peerHandlersLeft} closed pc with handlers`;
 const nothingOpen = (o: OpenCounts): boolean => Object.values(o).every((n) => n === 0);
+const lateText = (late: readonly { readonly ms: number }[]): string =>
+  late.length === 0 ? '0 late' : `${late.length} late (up to ${(Math.max(...late.map((l) => l.ms)) / 1000).toFixed(1)} s)`;
+/** Answered once each, in time, and nothing refused or unexpected. */
+const allOnce = (t: SoakConversation['tally']): boolean =>
+  t.sent === t.answered && t.duplicated === 0 && t.unexpected === 0 && t.sendFailed === 0 && t.late.length === 0;
 
 export function soakRows(s: SoakResult): Row[] {
   const out: Row[] = [];
   for (const c of s.churn) {
     const t = c.tally;
-    const ok = c.connectFailures.length === 0 && t.sent === t.answered && t.duplicated === 0 && t.unexpected === 0 && t.sendFailed === 0;
+    const ok = c.connectFailures.length === 0 && allOnce({ ...t, latenciesMs: [] });
     const cycle = summarize(c.cycleMs);
     const growth = c.heapBytes.end - c.heapBytes.start;
     out.push(
@@ -32,7 +37,7 @@ export function soakRows(s: SoakResult): Row[] {
         variant: `${c.name}: messages`,
         median: `${t.answered}/${t.sent} answered`,
         spread: '',
-        comparison: `${t.duplicated} duplicated, ${t.unexpected} unexpected, ${c.connectFailures.length} connect failures; on ${Object.entries(c.transports).map(([k, n]) => `${k} x${n}`).join(', ')}`,
+        comparison: `${t.duplicated} duplicated, ${lateText(t.late)}, ${t.unexpected} unexpected, ${c.connectFailures.length} connect failures; on ${Object.entries(c.transports).map(([k, n]) => `${k} x${n}`).join(', ')}`,
         target: 'all, once',
         status: judge(ok),
       },
@@ -68,9 +73,12 @@ export function soakRows(s: SoakResult): Row[] {
         variant: `${c.name}: messages`,
         median: `${t.answered}/${t.sent} answered`,
         spread: '',
-        comparison: `${t.duplicated} duplicated, ${t.unexpected} unexpected; stayed connected: ${c.stayedConnected}; chat log ${c.chatLength} entries; errors: ${c.errors.length === 0 ? 'none' : c.errors.join(', ')}`,
-        target: 'all, once',
-        status: judge(t.sent === t.answered && t.duplicated === 0 && t.unexpected === 0 && t.sendFailed === 0 && c.stayedConnected),
+        comparison:
+          `${t.duplicated} duplicated, ${lateText(t.late)}, ${t.unexpected} unexpected; stayed connected: ${c.stayedConnected}; ` +
+          (c.room ? `room: ${c.room.messagesReceived} received, ${c.room.repliesSent} replies sent, ${c.room.repliesUnsent} unsent, ${c.room.sessions} session(s); ` : '') +
+          `chat log ${c.chatLength} entries; errors: ${c.errors.length === 0 ? 'none' : c.errors.join(', ')}`,
+        target: 'all, once, each within 8 s',
+        status: judge(allOnce(t) && c.stayedConnected),
       },
       {
         measurement: `6 conversation, ${minutes} min`,
@@ -116,8 +124,12 @@ export const SOAK_METHOD = `- Soak and churn (section 6, \`npm run bench -- --on
   AudioContext the page constructs, every getUserMedia track and every setInterval, wrapped at page load; a
   closed one is dropped from the lists at each reading, so the counting keeps nothing alive. "Left open" is read
   after the phase, polling up to 5 s for asynchronous closes. Replies are counted per message text ("You said:
-  <text>" from the local bot): answered = messages with at least one reply, duplicated = more than one, and a
-  reply to nothing sent is "unexpected". Heap: JS heap in use after two forced GCs (CDP
+  <text>" from the local bot): answered = messages with at least one reply, duplicated = more than one, late =
+  a reply after its round trip stopped waiting (8 s), and a reply to nothing sent is "unexpected". After a
+  conversation's last message the soak waits up to 30 s for replies still owed before counting, so a slow reply
+  to the last message counts as late, as a slow reply to any earlier one does, not as lost. For LiveKit it also
+  counts the replies seen on the page's own RTCDataChannels (before livekit-client reads them) and what the
+  local room received, sent and could not send, to place a lost reply on the server, the path or the page. Heap: JS heap in use after two forced GCs (CDP
   \`HeapProfiler.collectGarbage\`, \`Runtime.getHeapUsage\`), for churn before the first measured cycle, half-way
   and after the last; for a conversation after connecting, half-way and at the end (still connected). Bounds:
   churn heap growth < ${SOAK_BOUNDS.churnHeapBytes / 1024} KB, conversation heap growth < ${SOAK_BOUNDS.conversationHeapBytes / 1024} KB, reply latency of

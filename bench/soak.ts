@@ -18,10 +18,26 @@ export interface SoakOptions {
   readonly quick: boolean;
 }
 
+/**
+ * What the local LiveKit room saw of one conversation (all its sessions: a rejoin opens a
+ * new one), to place a lost reply: not received, not sent, or sent and not delivered.
+ */
+export interface RoomSide {
+  readonly sessions: number;
+  readonly messagesReceived: number;
+  readonly repliesSent: number;
+  /** Replies dropped because the room's data channel was not open. */
+  readonly repliesUnsent: number;
+  /** Why each session ended (the last one: the client's own leave). */
+  readonly closeReasons: readonly string[];
+}
+
+export type SoakConversation = ConversationResult & { readonly room?: RoomSide };
+
 export interface SoakResult {
   readonly options: SoakOptions;
   readonly churn: readonly ChurnResult[];
-  readonly conversations: readonly ConversationResult[];
+  readonly conversations: readonly SoakConversation[];
 }
 
 const WARMUP = 3;
@@ -31,7 +47,7 @@ const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
 export async function benchSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakResult> {
   const stack = await startBenchStack({ page: 'test/reliability/soak-page.ts' });
   const churnResults: ChurnResult[] = [];
-  const conversations: ConversationResult[] = [];
+  const conversations: SoakConversation[] = [];
   try {
     const scenarios: { name: string; transport: TransportPreference; mode: 'plain' | 'udp-flag' }[] = [
       { name: 'livekit', transport: 'livekit', mode: 'plain' },
@@ -67,11 +83,22 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
       }
     }
 
-    const talk = async (name: string, transport: 'livekit' | 'websocket', extra: Partial<ConvaiClientConfig> = {}): Promise<ConversationResult> => {
+    const roomSide = (c: ConversationResult): RoomSide | undefined => {
+      if (c.transport !== 'livekit' || !c.characterSessionId) return undefined;
+      const sessions = stack.room.stats().sessions.filter((s) => s.roomName === `convai-${c.characterSessionId}`);
+      return {
+        sessions: sessions.length,
+        messagesReceived: sessions.reduce((n, s) => n + s.dataMessagesReceived, 0),
+        repliesSent: sessions.reduce((n, s) => n + s.botRepliesSent, 0),
+        repliesUnsent: sessions.reduce((n, s) => n + s.botRepliesUnsent, 0),
+        closeReasons: sessions.map((s) => s.closeReason ?? 'open'),
+      };
+    };
+    const talk = async (name: string, transport: 'livekit' | 'websocket', extra: Partial<ConvaiClientConfig> = {}): Promise<SoakConversation> => {
       const browser = await openBenchBrowser(stack, 'plain');
       try {
         const page: Page = await browser.openPage();
-        return await conversation(page, await openCdp(page), {
+        const c = await conversation(page, await openCdp(page), {
           name,
           transport,
           config: { ...soakConfig(stack, transport), ...extra },
@@ -79,6 +106,8 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
           everyMs: options.everyMs,
           log,
         });
+        const room = roomSide(c);
+        return room ? { ...c, room } : c;
       } finally {
         await browser.close();
       }
@@ -95,7 +124,8 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
     for (const c of both) {
       conversations.push(c);
       log(
-        `    conversation ${c.name}: sent ${c.tally.sent} answered ${c.tally.answered} dup ${c.tally.duplicated}; ` +
+        `    conversation ${c.name}: sent ${c.tally.sent} answered ${c.tally.answered} dup ${c.tally.duplicated} late ${JSON.stringify(c.tally.late)}; ` +
+          (c.room ? `room ${JSON.stringify(c.room)}; ` : '') +
           `heap ${kb(c.heapBytes.start)} -> ${kb(c.heapBytes.middle)} -> ${kb(c.heapBytes.end)} (after disconnect ${kb(c.heapBytes.afterDisconnect)}); ` +
           `open after: ${JSON.stringify(c.leftovers)}`,
       );

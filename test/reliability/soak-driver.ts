@@ -10,7 +10,7 @@ import type { SoakLeftovers, Tally } from './soak-page.js';
  */
 
 export type OpenCounts = Omit<SoakLeftovers, 'created'>;
-export const NOTHING_OPEN: OpenCounts = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0, deviceListeners: 0 };
+export const NOTHING_OPEN: OpenCounts = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0, deviceListeners: 0, peerHandlersLeft: 0 };
 
 const isNothingOpen = (l: SoakLeftovers): boolean =>
   (Object.keys(NOTHING_OPEN) as (keyof OpenCounts)[]).every((k) => l[k] === 0);
@@ -33,6 +33,7 @@ export const openCounts = (l: SoakLeftovers): OpenCounts => ({
   openAudioContexts: l.openAudioContexts,
   intervals: l.intervals,
   deviceListeners: l.deviceListeners,
+  peerHandlersLeft: l.peerHandlersLeft,
 });
 
 /**
@@ -138,6 +139,14 @@ export interface ConversationOptions {
   /** One user message this often. */
   readonly everyMs: number;
   readonly replyTimeoutMs?: number;
+  /**
+   * After the last message, how long to wait for replies still owed before counting.
+   * Without it the last message had only its own round trip's wait, while a late reply
+   * to any earlier one was still counted when it came: a slow reply looked like a lost one
+   * when, and only when, it was the last.
+   * @default 30_000
+   */
+  readonly drainMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -154,6 +163,8 @@ export interface ConversationResult {
   readonly chatLength: number;
   readonly errors: readonly string[];
   readonly stayedConnected: boolean;
+  /** The conversation's id at its end (the local LiveKit room is named after it). */
+  readonly characterSessionId: string | undefined;
 }
 
 /** One connect, a user message every `everyMs` for `durationMs`, each awaited; then disconnect. */
@@ -176,15 +187,18 @@ export async function conversation(page: Page, cdp: CDPSession, o: ConversationO
   }
   const last = t0 + messages * o.everyMs;
   if (Date.now() < last) await new Promise((r) => setTimeout(r, last - Date.now()));
+  const drainUntil = Date.now() + (o.drainMs ?? 30_000);
+  while ((await page.evaluate(() => window.soak.tally().pending)) > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
   heap.end = await pageHeap(page, cdp);
   const openWhileConnected = openCounts(await page.evaluate(() => window.soak.leftovers()));
   const chatLength = await page.evaluate(() => window.soak.chatLength());
   const tally = await page.evaluate(() => window.soak.tally());
+  const characterSessionId = await page.evaluate(() => window.soak.characterSessionId());
   await page.evaluate(() => window.soak.disconnect());
   const leftovers = await settle(page);
   heap.afterDisconnect = await pageHeap(page, cdp);
   const errors = await page.evaluate(() => window.soak.takeErrors());
-  return { name: o.name, transport: c.transport ?? 'none', durationMs: Date.now() - t0, tally, heapBytes: heap, openWhileConnected, leftovers, chatLength, errors, stayedConnected };
+  return { name: o.name, transport: c.transport ?? 'none', durationMs: Date.now() - t0, tally, heapBytes: heap, openWhileConnected, leftovers, chatLength, errors, stayedConnected, characterSessionId };
 }
 
 /** Median of the first and of the last `n` values. */
