@@ -118,11 +118,15 @@ export const SOAK_METHOD = `- Soak and churn (section 6, \`npm run bench -- --on
   disconnected N times (default 100, after 3 warm-up cycles), with a text round trip in every cycle: forced
   LiveKit, forced WebSocket, \`auto\` on a healthy network (LiveKit), and \`auto\` falling back (Chromium with
   \`--webrtc-ip-handling-policy=disable_non_proxied_udp\` and no TURN/TCP offered, so every negotiation ends on
-  WebSocket); no remembered choice, so every \`auto\` cycle probes. Conversation: one connect per transport, a
+  WebSocket); no remembered choice, so every \`auto\` cycle probes. The first warm-up cycle of \`auto\` on a healthy
+  network is a forced WebSocket one: loading the WebSocket chunk costs ~1 MB of heap once (measured), and a single
+  fallback among the measured cycles would otherwise count it as growth. Conversation: one connect per transport, a
   user message every 10 s for M minutes (default 15, \`--quick\` 2), each awaited; LiveKit and WebSocket run at
   the same time in two browsers. Counted as the fault suite counts them: every RTCPeerConnection, WebSocket and
   AudioContext the page constructs, every getUserMedia track and every setInterval, wrapped at page load; a
-  closed one is dropped from the lists at each reading, so the counting keeps nothing alive. "Left open" is read
+  closed one is dropped from the lists at each reading, so the counting keeps nothing alive; a peer connection
+  that still has an event handler when it is seen closed is counted (Chromium may keep it alive, and with it all
+  that the handler reaches). "Left open" is read
   after the phase, polling up to 5 s for asynchronous closes. Replies are counted per message text ("You said:
   <text>" from the local bot): answered = messages with at least one reply, duplicated = more than one, late =
   a reply after its round trip stopped waiting (8 s), and a reply to nothing sent is "unexpected". After a

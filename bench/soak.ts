@@ -49,10 +49,11 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
   const churnResults: ChurnResult[] = [];
   const conversations: SoakConversation[] = [];
   try {
-    const scenarios: { name: string; transport: TransportPreference; mode: 'plain' | 'udp-flag' }[] = [
+    const scenarios: { name: string; transport: TransportPreference; mode: 'plain' | 'udp-flag'; warmupTransport?: TransportPreference }[] = [
       { name: 'livekit', transport: 'livekit', mode: 'plain' },
       { name: 'websocket', transport: 'websocket', mode: 'plain' },
-      { name: 'auto', transport: 'auto', mode: 'plain' },
+      // the WebSocket chunk loaded in the warm-up: see ChurnOptions.warmupTransport
+      { name: 'auto', transport: 'auto', mode: 'plain', warmupTransport: 'websocket' },
       // UDP refused by the browser's policy, no TURN/TCP offered: 'auto' falls back every time
       { name: 'auto, falling back', transport: 'auto', mode: 'udp-flag' },
     ];
@@ -66,6 +67,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
           transport: s.transport,
           cycles: options.cycles,
           warmup: WARMUP,
+          ...(s.warmupTransport ? { warmupTransport: s.warmupTransport } : {}),
           config: soakConfig(stack, s.transport),
           onCycle: (i) => {
             if ((i + 1) % 25 === 0) log(`    ${s.name}: ${i + 1}/${options.cycles + WARMUP} cycles`);

@@ -69,6 +69,13 @@ export interface ChurnOptions {
   readonly config: ConvaiClientConfig;
   /** Cycles before the first heap reading (code compiled and caches filled on first use are not growth). */
   readonly warmup?: number;
+  /**
+   * The transport of the first warm-up cycle, when not the scenario's. `'websocket'` for
+   * `auto` on a healthy network: the WebSocket chunk costs ~1 MB of heap once, when first
+   * loaded, and a single fallback among the measured cycles (the negotiator may choose
+   * WebSocket on a loaded machine) would count that one-time load as growth.
+   */
+  readonly warmupTransport?: TransportPreference;
   /** Reply wait per round trip. */
   readonly replyTimeoutMs?: number;
   /** Called after each cycle (progress lines). */
@@ -106,6 +113,7 @@ export async function churn(page: Page, cdp: CDPSession, o: ChurnOptions): Promi
     if (i === warmup + Math.floor(o.cycles / 2)) heap.middle = await pageHeap(page, cdp);
     const t = Date.now();
     const tag = `${o.name}-${i}`;
+    const transport = i === 0 && warmup > 0 && o.warmupTransport ? o.warmupTransport : o.transport;
     const r = await page.evaluate(
       async ([transport, text, timeout]) => {
         const c = await window.soak.connect(transport as TransportPreference);
@@ -116,10 +124,11 @@ export async function churn(page: Page, cdp: CDPSession, o: ChurnOptions): Promi
         window.soak.leftovers();
         return { connect: c, replied };
       },
-      [o.transport, tag, o.replyTimeoutMs ?? 8_000] as const,
+      [transport, tag, o.replyTimeoutMs ?? 8_000] as const,
     );
     cycleMs.push(Date.now() - t);
-    if (r.connect.ok) transports[r.connect.transport ?? 'none'] = (transports[r.connect.transport ?? 'none'] ?? 0) + 1;
+    const on = `${r.connect.transport ?? 'none'}${transport === o.transport ? '' : ' (warm-up)'}`;
+    if (r.connect.ok) transports[on] = (transports[on] ?? 0) + 1;
     else connectFailures.push(`${tag}: ${r.connect.code ?? '?'} ${r.connect.message ?? ''}`);
     o.onCycle?.(i);
   }
