@@ -5,8 +5,20 @@ import { summarize } from './stats.js';
 
 /** Bounds the soak is judged on (stated in bench/RESULTS.md). */
 export const SOAK_BOUNDS = {
-  /** Heap growth after GC over the measured churn cycles (warm-up excluded). */
-  churnHeapBytes: 1024 * 1024,
+  /**
+   * Heap growth after GC over the measured churn cycles (warm-up excluded). It includes
+   * one-time costs that stop growing: V8's optimized code for the functions a cycle runs
+   * (about half of the first half's growth in 'auto', by heap snapshot diff), Chromium's
+   * resource-timing buffer (250 entries) and DevTools' network buffer, the chat log (2
+   * entries a cycle, capped at 500). 1 MB until 2026-11-30, when 'auto' (the most code per
+   * cycle: the probe) measured 1.19 MB, all of it in the first half.
+   */
+  churnHeapBytes: 1536 * 1024,
+  /**
+   * Heap growth after GC over the second half of the measured cycles: the steady state,
+   * where a leak shows. A room kept per connect (fixed; ~5 KB a cycle) grew 256 KB here.
+   */
+  churnSecondHalfHeapBytes: 128 * 1024,
   /** Heap growth after GC from the first message of a conversation to its end, still connected. */
   conversationHeapBytes: 2 * 1024 * 1024,
   /** Median of the last 3 replies minus median of the first 3. */
@@ -31,13 +43,16 @@ export function soakRows(s: SoakResult): Row[] {
     const ok = c.connectFailures.length === 0 && allOnce({ ...t, latenciesMs: [] });
     const cycle = summarize(c.cycleMs);
     const growth = c.heapBytes.end - c.heapBytes.start;
+    const secondHalf = c.heapBytes.end - c.heapBytes.middle;
     out.push(
       {
         measurement: `6 churn, ${c.cycles} cycles`,
         variant: `${c.name}: messages`,
         median: `${t.answered}/${t.sent} answered`,
         spread: '',
-        comparison: `${t.duplicated} duplicated, ${lateText(t.late)}, ${t.unexpected} unexpected, ${c.connectFailures.length} connect failures; on ${Object.entries(c.transports).map(([k, n]) => `${k} x${n}`).join(', ')}`,
+        comparison:
+          `${t.duplicated} duplicated, ${lateText(t.late)}, ${t.unexpected} unexpected, ${c.connectFailures.length} connect failures; on ${Object.entries(c.transports).map(([k, n]) => `${k} x${n}`).join(', ')}` +
+          (c.room ? `; room: ${c.room.messagesReceived} received, ${c.room.repliesSent} replies sent, ${c.room.repliesUnsent} unsent, ${c.room.sessions} sessions` : ''),
         target: 'all, once',
         status: judge(ok),
       },
@@ -55,9 +70,9 @@ export function soakRows(s: SoakResult): Row[] {
         variant: `${c.name}: heap growth after GC`,
         median: kb(growth),
         spread: `cycle ${ms(cycle.p10)}-${ms(cycle.p90)}`,
-        comparison: `${kb(c.heapBytes.start)} -> ${kb(c.heapBytes.middle)} -> ${kb(c.heapBytes.end)}; cycle median ${ms(cycle.median)}`,
-        target: `< ${kb(SOAK_BOUNDS.churnHeapBytes)}`,
-        status: judge(growth < SOAK_BOUNDS.churnHeapBytes),
+        comparison: `${kb(c.heapBytes.start)} -> ${kb(c.heapBytes.middle)} -> ${kb(c.heapBytes.end)}; second half ${kb(secondHalf)}; cycle median ${ms(cycle.median)}`,
+        target: `< ${kb(SOAK_BOUNDS.churnHeapBytes)}, second half < ${kb(SOAK_BOUNDS.churnSecondHalfHeapBytes)}`,
+        status: judge(growth < SOAK_BOUNDS.churnHeapBytes && secondHalf < SOAK_BOUNDS.churnSecondHalfHeapBytes),
       },
     );
   }
@@ -136,7 +151,10 @@ export const SOAK_METHOD = `- Soak and churn (section 6, \`npm run bench -- --on
   local room received, sent and could not send, to place a lost reply on the server, the path or the page. Heap: JS heap in use after two forced GCs (CDP
   \`HeapProfiler.collectGarbage\`, \`Runtime.getHeapUsage\`), for churn before the first measured cycle, half-way
   and after the last; for a conversation after connecting, half-way and at the end (still connected). Bounds:
-  churn heap growth < ${SOAK_BOUNDS.churnHeapBytes / 1024} KB, conversation heap growth < ${SOAK_BOUNDS.conversationHeapBytes / 1024} KB, reply latency of
+  churn heap growth < ${SOAK_BOUNDS.churnHeapBytes / 1024} KB over the measured cycles, which includes one-time costs (V8's optimized
+  code for what a cycle runs, Chromium's bounded resource-timing and DevTools network buffers, the chat log up to
+  its 500 entries; checked with heap snapshot diffs), and < ${SOAK_BOUNDS.churnSecondHalfHeapBytes / 1024} KB over the second half, where those
+  have stopped and a leak shows, conversation heap growth < ${SOAK_BOUNDS.conversationHeapBytes / 1024} KB, reply latency of
   the last 3 messages within +${SOAK_BOUNDS.latencyDriftMs} ms of the first 3 (the local bot answers at once, so this is the client's own
   time plus loopback). \`npm test\` runs a 10-cycle churn of the same four scenarios (\`test/e2e/soak-churn.test.ts\`)
   and fails on anything left open or any message lost or duplicated; it asserts no time and no heap figure.`;

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { churn, conversation, openCdp, soakConfig, type ChurnResult, type ConversationResult } from '../test/reliability/soak-driver.js';
 import type { ConvaiClientConfig, TransportPreference } from '../src/index.js';
 import { openBenchBrowser, startBenchStack, type BenchStack } from './stack.js';
+import type { SessionStats } from '../examples/backend/livekit-room/signal-session.js';
 
 /**
  * 6. Soak and churn, in real Chromium against the local stack, with the soak page
@@ -33,10 +34,24 @@ export interface RoomSide {
 }
 
 export type SoakConversation = ConversationResult & { readonly room?: RoomSide };
+export type SoakChurn = ChurnResult & { readonly room?: RoomSide };
+
+/** Sums the room's sessions; the same close reasons are counted, not repeated. */
+function sumSessions(sessions: readonly SessionStats[]): RoomSide {
+  const reasons = new Map<string, number>();
+  for (const s of sessions) reasons.set(s.closeReason ?? 'open', (reasons.get(s.closeReason ?? 'open') ?? 0) + 1);
+  return {
+    sessions: sessions.length,
+    messagesReceived: sessions.reduce((n, s) => n + s.dataMessagesReceived, 0),
+    repliesSent: sessions.reduce((n, s) => n + s.botRepliesSent, 0),
+    repliesUnsent: sessions.reduce((n, s) => n + s.botRepliesUnsent, 0),
+    closeReasons: [...reasons].map(([reason, n]) => (n > 1 ? `${reason} x${n}` : reason)),
+  };
+}
 
 export interface SoakResult {
   readonly options: SoakOptions;
-  readonly churn: readonly ChurnResult[];
+  readonly churn: readonly SoakChurn[];
   readonly conversations: readonly SoakConversation[];
 }
 
@@ -46,7 +61,7 @@ const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
 
 export async function benchSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakResult> {
   const stack = await startBenchStack({ page: 'test/reliability/soak-page.ts' });
-  const churnResults: ChurnResult[] = [];
+  const churnResults: SoakChurn[] = [];
   const conversations: SoakConversation[] = [];
   try {
     const scenarios: { name: string; transport: TransportPreference; mode: 'plain' | 'udp-flag'; warmupTransport?: TransportPreference }[] = [
@@ -62,6 +77,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
       stack.offer = s.mode === 'udp-flag' ? 'udp-only' : 'full';
       try {
         const page = await browser.openPage();
+        const sessionsBefore = stack.room.stats().sessions.length;
         const r = await churn(page, await openCdp(page), {
           name: s.name,
           transport: s.transport,
@@ -73,11 +89,14 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
             if ((i + 1) % 25 === 0) log(`    ${s.name}: ${i + 1}/${options.cycles + WARMUP} cycles`);
           },
         });
-        churnResults.push(r);
+        // the room's view of this scenario's LiveKit sessions (none for WebSocket)
+        const sessions = stack.room.stats().sessions.slice(sessionsBefore);
+        churnResults.push(sessions.length > 0 ? { ...r, room: sumSessions(sessions) } : r);
         log(
           `    churn ${s.name}: ${JSON.stringify(r.transports)}, sent ${r.tally.sent} answered ${r.tally.answered} dup ${r.tally.duplicated}; ` +
             `open ${r.leftovers.openPeerConnections} pc ${r.leftovers.openSockets} ws ${r.leftovers.openAudioContexts} ac ${r.leftovers.liveTracks} tracks ${r.leftovers.intervals} intervals; ` +
-            `heap ${kb(r.heapBytes.start)} -> ${kb(r.heapBytes.middle)} -> ${kb(r.heapBytes.end)}`,
+            `heap ${kb(r.heapBytes.start)} -> ${kb(r.heapBytes.middle)} -> ${kb(r.heapBytes.end)}` +
+            (sessions.length > 0 ? `; room ${JSON.stringify(sumSessions(sessions))}` : ''),
         );
       } finally {
         stack.offer = 'full';
@@ -87,14 +106,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
 
     const roomSide = (c: ConversationResult): RoomSide | undefined => {
       if (c.transport !== 'livekit' || !c.characterSessionId) return undefined;
-      const sessions = stack.room.stats().sessions.filter((s) => s.roomName === `convai-${c.characterSessionId}`);
-      return {
-        sessions: sessions.length,
-        messagesReceived: sessions.reduce((n, s) => n + s.dataMessagesReceived, 0),
-        repliesSent: sessions.reduce((n, s) => n + s.botRepliesSent, 0),
-        repliesUnsent: sessions.reduce((n, s) => n + s.botRepliesUnsent, 0),
-        closeReasons: sessions.map((s) => s.closeReason ?? 'open'),
-      };
+      return sumSessions(stack.room.stats().sessions.filter((s) => s.roomName === `convai-${c.characterSessionId}`));
     };
     const talk = async (name: string, transport: 'livekit' | 'websocket', extra: Partial<ConvaiClientConfig> = {}): Promise<SoakConversation> => {
       const browser = await openBenchBrowser(stack, 'plain');
