@@ -44,3 +44,36 @@ export function createRoom(options: RoomOptions): { readonly room: Room; release
     },
   };
 }
+
+/** The parts of livekit-client 2.23's (internal) engine read here; the version is pinned. */
+interface EngineInternals {
+  readonly pcManager?: {
+    readonly publisher?: { readonly _pc?: RTCPeerConnection | null };
+    readonly subscriber?: { readonly _pc?: RTCPeerConnection | null };
+  };
+}
+
+/** The peer connections a LiveKit engine holds now (none once it has closed them). */
+export function peerConnectionsOf(engine: unknown): RTCPeerConnection[] {
+  const manager = (engine as EngineInternals | undefined)?.pcManager;
+  return [manager?.publisher?._pc, manager?.subscriber?._pc].filter((pc): pc is RTCPeerConnection => !!pc);
+}
+
+const PEER_HANDLERS = [
+  'onicecandidate', 'onicecandidateerror', 'oniceconnectionstatechange', 'onicegatheringstatechange', 'onconnectionstatechange',
+  'onsignalingstatechange', 'onnegotiationneeded', 'ondatachannel', 'ontrack',
+] as const;
+
+/**
+ * Clears the event handlers of a closed peer connection. livekit-client 2.23's
+ * `PCTransport.close()` clears all of them but `onicecandidateerror`, and Chromium keeps a
+ * peer connection that was closed while still gathering candidates alive (its pending
+ * gathering-state change is a root): through that one handler's closure, the whole room,
+ * engine and token stayed with it. Found by the soak's churn of `auto` falling back,
+ * where the browser's UDP policy leaves gathering unfinished (docs/ARCHITECTURE.md,
+ * "livekit-client 2.23: what stays in memory").
+ */
+export function dropHandlers(pc: RTCPeerConnection): void {
+  if (pc.signalingState !== 'closed') return;
+  for (const name of PEER_HANDLERS) pc[name] = null;
+}

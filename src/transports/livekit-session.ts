@@ -3,7 +3,7 @@ import { TypedEmitter } from '../util/emitter.js';
 import { TransportError } from '../errors/transport-error.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { redact, redactUrlsIn } from '../util/redact.js';
-import { createRoom } from './livekit-room.js';
+import { createRoom, dropHandlers, peerConnectionsOf } from './livekit-room.js';
 import type {
   ConnectTarget,
   SessionConnectOptions,
@@ -41,6 +41,8 @@ export class LiveKitSession implements TransportSession {
   private readonly audioElements = new Set<HTMLMediaElement>();
   /** Engines this session's room used; see `releaseLeakedPeerConnections`. */
   private readonly engines = new Set<Room['engine']>();
+  /** Every peer connection the engines held, whose handlers are dropped at the end (see `dropHandlers`). */
+  private readonly peerConnections = new Set<RTCPeerConnection>();
   /** Lets the room be collected after disconnect (see livekit-room.ts). */
   private releaseRoom: () => void = () => undefined;
 
@@ -144,7 +146,11 @@ export class LiveKitSession implements TransportSession {
       this.audioElements.add(element);
       this.events.emit('botAudioTrack', track.mediaStreamTrack);
     });
-    room.on(RoomEvent.Reconnecting, () => this.events.emit('reconnecting', { reason: 'signal or media lost' }));
+    room.on(RoomEvent.Reconnecting, () => {
+      // a full rejoin replaces the peer connections: the old ones are closed by livekit-client
+      this.notePeerConnections();
+      this.events.emit('reconnecting', { reason: 'signal or media lost' });
+    });
     // a resume (the first try after a lost peer connection or signal socket) is announced
     // only as SignalReconnecting; without it a session lost during a resume looked
     // like one the server ended on purpose (found by test/e2e/fault-livekit.test.ts)
@@ -219,6 +225,7 @@ export class LiveKitSession implements TransportSession {
     for (const element of this.audioElements) element.remove();
     this.audioElements.clear();
     if (!room) return;
+    this.notePeerConnections();
     try {
       await room.disconnect(true);
     } catch {
@@ -242,10 +249,17 @@ export class LiveKitSession implements TransportSession {
    * channels, before the join): found by the soak's churn with 'auto' falling back.
    */
   private async releaseLeakedPeerConnections(): Promise<void> {
+    this.notePeerConnections();
     for (const engine of this.engines) {
       if (engine?.pcManager) await engine.cleanupPeerConnections().catch(() => undefined);
       (engine as unknown as { cleanupLossyDataStats?: () => void } | undefined)?.cleanupLossyDataStats?.();
     }
+    for (const pc of this.peerConnections) dropHandlers(pc);
+    this.peerConnections.clear();
+  }
+
+  private notePeerConnections(): void {
+    for (const engine of this.engines) for (const pc of peerConnectionsOf(engine)) this.peerConnections.add(pc);
   }
 }
 

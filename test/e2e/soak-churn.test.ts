@@ -48,7 +48,7 @@ describe(`churn: ${CYCLES} connect/round trip/disconnect cycles of one client`, 
       const r = await churn(page, await openCdp(page), { name: c.name, transport: c.transport, cycles: CYCLES, config: config(c.transport) });
       expect(r.connectFailures).toEqual([]);
       expect(r.transports).toEqual({ [c.expected]: CYCLES });
-      expect(r.tally).toEqual({ sent: CYCLES, answered: CYCLES, duplicated: 0, unexpected: 0, sendFailed: 0, unanswered: [], reconnecting: 0 });
+      expect(r.tally).toEqual({ sent: CYCLES, answered: CYCLES, duplicated: 0, unexpected: 0, sendFailed: 0, unanswered: [], unansweredOnDataChannel: 0, late: [], pending: 0, reconnecting: 0 });
       // where a leftover interval was set, so a failure names its owner
       expect(r.intervalOwners).toEqual([]);
       expect(openCounts(r.leftovers)).toEqual(NOTHING_OPEN);

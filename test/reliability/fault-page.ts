@@ -162,6 +162,31 @@ async function converse(text: string, timeoutMs = 8_000): Promise<string | undef
   return waitForBotText(messages, before, timeoutMs);
 }
 
+/**
+ * Arms a send of `text` made from inside the next `reconnecting` event, so it is sure to
+ * happen while the transport reconnects (a send from Node would race the rejoin). Resolves
+ * with what the sender resolved and the error codes emitted with it.
+ */
+function sendWhenReconnecting(text: string, timeoutMs: number): Promise<{ sent: boolean; errors: string[] } | undefined> {
+  const c = client!;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      off();
+      resolve(undefined);
+    }, timeoutMs);
+    const off = c.on('reconnecting', () => {
+      off();
+      clearTimeout(timer);
+      const errors: string[] = [];
+      const offError = c.on('error', (e) => errors.push(e.code));
+      void c.sendUserTextMessage(text).then((sent) => {
+        offError();
+        resolve({ sent, errors });
+      });
+    });
+  });
+}
+
 /** Polls until `predicate(event log)` holds, up to `timeoutMs`. */
 async function waitForEvent(prefix: string, timeoutMs: number, after = 0): Promise<string | undefined> {
   const deadline = performance.now() + timeoutMs;
@@ -198,6 +223,7 @@ const api = {
   connectTwice,
   disconnectDuring,
   converse,
+  sendWhenReconnecting,
   waitForEvent,
   leftovers,
   disconnect: async () => client?.disconnect(),

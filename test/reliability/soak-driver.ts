@@ -10,7 +10,7 @@ import type { SoakLeftovers, Tally } from './soak-page.js';
  */
 
 export type OpenCounts = Omit<SoakLeftovers, 'created'>;
-export const NOTHING_OPEN: OpenCounts = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0, deviceListeners: 0 };
+export const NOTHING_OPEN: OpenCounts = { openPeerConnections: 0, openSockets: 0, liveTracks: 0, openAudioContexts: 0, intervals: 0, deviceListeners: 0, peerHandlersLeft: 0 };
 
 const isNothingOpen = (l: SoakLeftovers): boolean =>
   (Object.keys(NOTHING_OPEN) as (keyof OpenCounts)[]).every((k) => l[k] === 0);
@@ -33,6 +33,7 @@ export const openCounts = (l: SoakLeftovers): OpenCounts => ({
   openAudioContexts: l.openAudioContexts,
   intervals: l.intervals,
   deviceListeners: l.deviceListeners,
+  peerHandlersLeft: l.peerHandlersLeft,
 });
 
 /**
@@ -68,6 +69,13 @@ export interface ChurnOptions {
   readonly config: ConvaiClientConfig;
   /** Cycles before the first heap reading (code compiled and caches filled on first use are not growth). */
   readonly warmup?: number;
+  /**
+   * The transport of the first warm-up cycle, when not the scenario's. `'websocket'` for
+   * `auto` on a healthy network: the WebSocket chunk costs ~1 MB of heap once, when first
+   * loaded, and a single fallback among the measured cycles (the negotiator may choose
+   * WebSocket on a loaded machine) would count that one-time load as growth.
+   */
+  readonly warmupTransport?: TransportPreference;
   /** Reply wait per round trip. */
   readonly replyTimeoutMs?: number;
   /** Called after each cycle (progress lines). */
@@ -105,6 +113,7 @@ export async function churn(page: Page, cdp: CDPSession, o: ChurnOptions): Promi
     if (i === warmup + Math.floor(o.cycles / 2)) heap.middle = await pageHeap(page, cdp);
     const t = Date.now();
     const tag = `${o.name}-${i}`;
+    const transport = i === 0 && warmup > 0 && o.warmupTransport ? o.warmupTransport : o.transport;
     const r = await page.evaluate(
       async ([transport, text, timeout]) => {
         const c = await window.soak.connect(transport as TransportPreference);
@@ -115,10 +124,11 @@ export async function churn(page: Page, cdp: CDPSession, o: ChurnOptions): Promi
         window.soak.leftovers();
         return { connect: c, replied };
       },
-      [o.transport, tag, o.replyTimeoutMs ?? 8_000] as const,
+      [transport, tag, o.replyTimeoutMs ?? 8_000] as const,
     );
     cycleMs.push(Date.now() - t);
-    if (r.connect.ok) transports[r.connect.transport ?? 'none'] = (transports[r.connect.transport ?? 'none'] ?? 0) + 1;
+    const on = `${r.connect.transport ?? 'none'}${transport === o.transport ? '' : ' (warm-up)'}`;
+    if (r.connect.ok) transports[on] = (transports[on] ?? 0) + 1;
     else connectFailures.push(`${tag}: ${r.connect.code ?? '?'} ${r.connect.message ?? ''}`);
     o.onCycle?.(i);
   }
@@ -138,6 +148,14 @@ export interface ConversationOptions {
   /** One user message this often. */
   readonly everyMs: number;
   readonly replyTimeoutMs?: number;
+  /**
+   * After the last message, how long to wait for replies still owed before counting.
+   * Without it the last message had only its own round trip's wait, while a late reply
+   * to any earlier one was still counted when it came: a slow reply looked like a lost one
+   * when, and only when, it was the last.
+   * @default 30_000
+   */
+  readonly drainMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -154,6 +172,8 @@ export interface ConversationResult {
   readonly chatLength: number;
   readonly errors: readonly string[];
   readonly stayedConnected: boolean;
+  /** The conversation's id at its end (the local LiveKit room is named after it). */
+  readonly characterSessionId: string | undefined;
 }
 
 /** One connect, a user message every `everyMs` for `durationMs`, each awaited; then disconnect. */
@@ -176,15 +196,18 @@ export async function conversation(page: Page, cdp: CDPSession, o: ConversationO
   }
   const last = t0 + messages * o.everyMs;
   if (Date.now() < last) await new Promise((r) => setTimeout(r, last - Date.now()));
+  const drainUntil = Date.now() + (o.drainMs ?? 30_000);
+  while ((await page.evaluate(() => window.soak.tally().pending)) > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
   heap.end = await pageHeap(page, cdp);
   const openWhileConnected = openCounts(await page.evaluate(() => window.soak.leftovers()));
   const chatLength = await page.evaluate(() => window.soak.chatLength());
   const tally = await page.evaluate(() => window.soak.tally());
+  const characterSessionId = await page.evaluate(() => window.soak.characterSessionId());
   await page.evaluate(() => window.soak.disconnect());
   const leftovers = await settle(page);
   heap.afterDisconnect = await pageHeap(page, cdp);
   const errors = await page.evaluate(() => window.soak.takeErrors());
-  return { name: o.name, transport: c.transport ?? 'none', durationMs: Date.now() - t0, tally, heapBytes: heap, openWhileConnected, leftovers, chatLength, errors, stayedConnected };
+  return { name: o.name, transport: c.transport ?? 'none', durationMs: Date.now() - t0, tally, heapBytes: heap, openWhileConnected, leftovers, chatLength, errors, stayedConnected, characterSessionId };
 }
 
 /** Median of the first and of the last `n` values. */

@@ -2,6 +2,7 @@ import { ConvaiClient, type ConvaiClientConfig, type TransportPreference } from 
 // `transport: 'auto'`, and a forced 'websocket' that loads its chunk on demand
 import '../../src/auto.js';
 import { openPeerConnections, trackInstances } from '../support/page-instruments.js';
+import { ReplyTally, type Tally } from './reply-tally.js';
 
 /**
  * Soak page: one real ConvaiClient connected and disconnected many times, or kept in
@@ -64,6 +65,28 @@ globalThis.clearInterval = ((id?: number) => {
   nativeClearInterval(id);
 }) as typeof clearInterval;
 
+/**
+ * Replies seen on the page's own RTCDataChannels, per message text, before livekit-client
+ * reads them (livekit-client's v1 signalling receives on the channels it creates). For a
+ * LiveKit reply the client never delivered, this tells "never reached the browser's data
+ * channel" (the room's peer or the path) from "reached it and was dropped on the page".
+ */
+const onDataChannel = new Map<string, number>();
+const REPLY_ON_WIRE = /You said: ([^"\\]*)"/;
+const countOnWire = (bytes: Uint8Array): void => {
+  const m = REPLY_ON_WIRE.exec(new TextDecoder('latin1').decode(bytes));
+  if (m) onDataChannel.set(m[1]!, (onDataChannel.get(m[1]!) ?? 0) + 1);
+};
+const nativeCreateDataChannel = RTCPeerConnection.prototype.createDataChannel;
+RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, label: string, init?: RTCDataChannelInit) {
+  const channel = nativeCreateDataChannel.call(this, label, init);
+  channel.addEventListener('message', (e: MessageEvent<unknown>) => {
+    if (e.data instanceof ArrayBuffer) countOnWire(new Uint8Array(e.data));
+    else if (e.data instanceof Blob) void e.data.arrayBuffer().then((b) => countOnWire(new Uint8Array(b)));
+  });
+  return channel;
+};
+
 export interface SoakLeftovers {
   readonly openPeerConnections: number;
   readonly openSockets: number;
@@ -72,6 +95,12 @@ export interface SoakLeftovers {
   readonly intervals: number;
   /** `devicechange` listeners on navigator.mediaDevices. */
   readonly deviceListeners: number;
+  /**
+   * Closed peer connections that still had an event handler when this page saw them closed.
+   * Chromium keeps a peer connection closed while still gathering alive, and its handlers
+   * with it: one left by livekit-client kept a whole room alive.
+   */
+  readonly peerHandlersLeft: number;
   /** Totals created since the page loaded (closed ones included). */
   readonly created: { readonly peerConnections: number; readonly sockets: number; readonly audioContexts: number; readonly tracks: number };
 }
@@ -87,8 +116,23 @@ function prune<T>(list: T[], closed: (x: T) => boolean, key: keyof typeof create
 }
 const seen = new WeakSet<object>();
 
+const PEER_HANDLERS = [
+  'onicecandidate', 'onicecandidateerror', 'oniceconnectionstatechange', 'onicegatheringstatechange', 'onconnectionstatechange',
+  'onsignalingstatechange', 'onnegotiationneeded', 'ondatachannel', 'ontrack',
+] as const;
+let peerHandlersLeft = 0;
+
 function leftovers(): SoakLeftovers {
-  prune(peers, (pc) => openPeerConnections([pc]) === 0, 'peerConnections', seen);
+  prune(
+    peers,
+    (pc) => {
+      const closed = openPeerConnections([pc]) === 0;
+      if (closed && PEER_HANDLERS.some((name) => pc[name] !== null)) peerHandlersLeft += 1;
+      return closed;
+    },
+    'peerConnections',
+    seen,
+  );
   prune(sockets, (s) => s.readyState === WebSocket.CLOSED, 'sockets', seen);
   prune(contexts, (c) => c.state === 'closed', 'audioContexts', seen);
   prune(tracks, (t) => t.readyState === 'ended', 'tracks', seen);
@@ -99,36 +143,16 @@ function leftovers(): SoakLeftovers {
     openAudioContexts: contexts.length,
     intervals: intervals.size,
     deviceListeners: deviceListeners.size,
+    peerHandlersLeft,
     created: { ...created },
   };
 }
 
-export interface Tally {
-  readonly sent: number;
-  /** Messages whose reply came exactly once, or more (see `duplicated`). */
-  readonly answered: number;
-  /** Messages whose reply came more than once. */
-  readonly duplicated: number;
-  /** Replies to no message this page sent. */
-  readonly unexpected: number;
-  /** Send failures (the sender resolved `false`). */
-  readonly sendFailed: number;
-  /** The first few messages that got no reply. */
-  readonly unanswered: readonly string[];
-  /** `reconnecting` events: the transport lost its connection and tried to resume. */
-  readonly reconnecting: number;
-  /** Send to reply, per answered message, in order. */
-  readonly latenciesMs: readonly number[];
-}
+export type { Tally } from './reply-tally.js';
 
 let client: ConvaiClient | undefined;
-const replies = new Map<string, number>();
-const sentAt = new Map<string, number>();
-const latencies: number[] = [];
+const replies = new ReplyTally();
 const waiters = new Map<string, () => void>();
-let unexpected = 0;
-let sendFailed = 0;
-let reconnecting = 0;
 let errors: string[] = [];
 
 function create(config: ConvaiClientConfig): void {
@@ -137,18 +161,12 @@ function create(config: ConvaiClientConfig): void {
     if (m.type !== 'bot-llm-text') return;
     const text = (m.data as { text?: unknown }).text;
     const asked = typeof text === 'string' && text.startsWith('You said: ') ? text.slice('You said: '.length) : undefined;
-    if (asked === undefined || !sentAt.has(asked)) {
-      unexpected += 1;
-      return;
-    }
-    const n = (replies.get(asked) ?? 0) + 1;
-    replies.set(asked, n);
-    if (n === 1) latencies.push(performance.now() - sentAt.get(asked)!);
-    waiters.get(asked)?.();
+    replies.reply(asked);
+    if (asked !== undefined) waiters.get(asked)?.();
   });
   // every error event, by code: a soak must end with none it did not cause
   client.on('error', (e) => errors.push(e.code));
-  client.on('reconnecting', () => (reconnecting += 1));
+  client.on('reconnecting', () => replies.reconnecting());
 }
 
 async function connect(transport: TransportPreference): Promise<{ ok: boolean; transport?: string; code?: string; message?: string }> {
@@ -163,14 +181,14 @@ async function connect(transport: TransportPreference): Promise<{ ok: boolean; t
 
 /** Sends `text` and waits for its reply (or `timeoutMs`); true when it came. */
 async function roundTrip(text: string, timeoutMs: number): Promise<boolean> {
-  sentAt.set(text, performance.now());
+  replies.sending(text);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const replied = new Promise<boolean>((resolve) => {
     waiters.set(text, () => resolve(true));
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   if (!(await client!.sendUserTextMessage(text))) {
-    sendFailed += 1;
+    replies.sendFailed(text);
     waiters.delete(text);
     clearTimeout(timer);
     return false;
@@ -178,19 +196,11 @@ async function roundTrip(text: string, timeoutMs: number): Promise<boolean> {
   const ok = await replied;
   clearTimeout(timer);
   waiters.delete(text);
+  if (!ok) replies.gaveUp(text);
   return ok;
 }
 
-function tally(): Tally {
-  let answered = 0;
-  let duplicated = 0;
-  for (const n of replies.values()) {
-    answered += 1;
-    if (n > 1) duplicated += 1;
-  }
-  const unanswered = [...sentAt.keys()].filter((t) => !replies.has(t)).slice(0, 5);
-  return { sent: sentAt.size, answered, duplicated, unexpected, sendFailed, unanswered, reconnecting, latenciesMs: latencies.slice() };
-}
+const tally = (): Tally => replies.tally((text) => onDataChannel.has(text));
 
 const api = {
   create,
@@ -201,6 +211,8 @@ const api = {
   disconnect: async () => client?.disconnect(),
   chatLength: () => client?.chatMessages.length ?? 0,
   isConnected: () => client?.state.isConnected ?? false,
+  /** The conversation's id (the local LiveKit room is named after it). */
+  characterSessionId: () => client?.characterSessionId,
   /** Where each running interval was set. */
   intervalStacks: () => [...intervals.values()],
   /** Error codes seen since the last call. */

@@ -57,6 +57,10 @@ export interface SessionStats {
   readonly tracksPublished: number;
   /** Opus RTP packets of the bot's voice handed to the peer. */
   readonly botAudioPackets: number;
+  /** The bot's replies (`bot-llm-text`) handed to the `_reliable` channel. */
+  readonly botRepliesSent: number;
+  /** The bot's replies dropped because `_reliable` was not open (the peer was gone or not up yet). */
+  readonly botRepliesUnsent: number;
   readonly closeReason: string | undefined;
 }
 
@@ -74,6 +78,8 @@ export class SignalSession {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private botSequence = 0;
+  private botRepliesSent = 0;
+  private botRepliesUnsent = 0;
   private closed = false;
   private offersAnswered = 0;
   private dataMessagesReceived = 0;
@@ -103,7 +109,11 @@ export class SignalSession {
     this.bot = new EchoBot(
       (message) => {
         this.botSequence += 1;
-        this.peer.sendReliable(encodeBotPacket(options.bot, this.botSequence, message));
+        const sent = this.peer.sendReliable(encodeBotPacket(options.bot, this.botSequence, message));
+        if (message.type === 'bot-llm-text') {
+          if (sent) this.botRepliesSent += 1;
+          else this.botRepliesUnsent += 1;
+        }
       },
       {
         speak: () => this.voice.speak(opusTone(options.toneMs)),
@@ -136,6 +146,8 @@ export class SignalSession {
       micPackets: this.peer.micPackets,
       tracksPublished: this.tracksPublished,
       botAudioPackets: this.voice.packetsSent,
+      botRepliesSent: this.botRepliesSent,
+      botRepliesUnsent: this.botRepliesUnsent,
       closeReason: this.closeReason,
     };
   }
