@@ -68,6 +68,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeReport> {
             targets: resolved.targets,
             policy: resolved.policy,
             thorough: resolved.thorough,
+            hostCandidates: resolved.hostCandidates,
             timedOut: ctx.timedOut,
             onCandidate: (url, candidate) => emit({ type: 'candidate', url, candidate, elapsedMs: elapsed() }),
             onServer: (result) => emit({ type: 'server', result, elapsedMs: elapsed() }),

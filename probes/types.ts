@@ -172,6 +172,13 @@ export interface ProbeOptions {
    * @default false
    */
   readonly thorough?: boolean;
+  /**
+   * Also gather with no server at all (the report's `host` lane; it sends no packet). With
+   * servers to ask, host candidates decide nothing, so a caller that knows them already (the
+   * negotiator gathers them beside `/connect`) turns this off and saves a peer connection.
+   * @default true
+   */
+  readonly hostCandidates?: boolean;
   /** Cancels every check; the probe then resolves at once with reason `ABORTED`. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProbeProgressEvent) => void;
@@ -186,4 +193,5 @@ export const PROBE_DEFAULTS = {
   deadlineMs: 3_000,
   connectivityCheck: true,
   thorough: false,
+  hostCandidates: true,
 } as const;

@@ -42,6 +42,7 @@ describe('resolveProbeOptions', () => {
     expect(fieldOf({ iceServers: [], iceTransportPolicy: 'none' })).toBe('iceTransportPolicy');
     expect(fieldOf({ iceServers: [], wsUrl: 'http://x' })).toBe('wsUrl');
     expect(fieldOf({ iceServers: [], connectivityCheck: 'yes' })).toBe('connectivityCheck');
+    expect(fieldOf({ iceServers: [], hostCandidates: 0 })).toBe('hostCandidates');
     expect(fieldOf({ iceServers: [], RTCPeerConnection: {} })).toBe('RTCPeerConnection');
   });
 

@@ -18,6 +18,7 @@ export interface ResolvedProbeOptions {
   readonly deadlineMs: number;
   readonly connectivityCheck: boolean;
   readonly thorough: boolean;
+  readonly hostCandidates: boolean;
   readonly wsUrl: string | undefined;
   /** Every secret in the options, for redaction of anything that leaves the probe. */
   readonly secrets: readonly string[];
@@ -52,7 +53,7 @@ export function resolveProbeOptions(options: ProbeOptions): ResolvedProbeOptions
     throw new ConfigError('iceTransportPolicy', `Expected \`iceTransportPolicy\` to be 'relay' or 'all', got ${JSON.stringify(policy)}.`);
   }
   const deadlineMs = optionalInteger(raw, 'deadlineMs', PROBE_DEFAULTS.deadlineMs, 1, 600_000);
-  for (const field of ['connectivityCheck', 'thorough'] as const) {
+  for (const field of ['connectivityCheck', 'thorough', 'hostCandidates'] as const) {
     if (raw[field] !== undefined && typeof raw[field] !== 'boolean') {
       throw new ConfigError(field, `Expected \`${field}\` to be a boolean.`);
     }
@@ -85,6 +86,7 @@ export function resolveProbeOptions(options: ProbeOptions): ResolvedProbeOptions
     deadlineMs,
     connectivityCheck: (raw['connectivityCheck'] as boolean | undefined) ?? PROBE_DEFAULTS.connectivityCheck,
     thorough: (raw['thorough'] as boolean | undefined) ?? PROBE_DEFAULTS.thorough,
+    hostCandidates: (raw['hostCandidates'] as boolean | undefined) ?? PROBE_DEFAULTS.hostCandidates,
     wsUrl,
     secrets,
   };

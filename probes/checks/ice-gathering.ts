@@ -13,6 +13,8 @@ export interface GatheringOptions {
   readonly targets: readonly ProbeTarget[];
   readonly policy: 'relay' | 'all';
   readonly thorough: boolean;
+  /** Add the host-only gatherer (no server). */
+  readonly hostCandidates: boolean;
   readonly timedOut: () => boolean;
   readonly onCandidate: (url: string, candidate: CandidateInfo) => void;
   readonly onServer: (result: ServerResult) => void;
@@ -20,7 +22,7 @@ export interface GatheringOptions {
 }
 
 /**
- * ICE gathering against every configured URL (plus a host-only gatherer), in parallel.
+ * ICE gathering against every configured URL (plus a host-only gatherer unless turned off), in parallel.
  * Decides as results arrive: once a UDP-class result is in (the best there is) the rest are
  * cancelled; once a TCP/TLS relay is in, UDP gets a grace period. With `thorough`, it ends
  * only when all have settled or at the deadline.
@@ -39,7 +41,7 @@ export async function gatheringCheck(ctx: CheckContext, options: GatheringOption
   // a UDP server cut short by the grace period had its chance: that is a timeout, not a cancel
   const stoppedAs = (): 'timeout' | 'cancelled' =>
     options.timedOut() || graceExpired ? 'timeout' : 'cancelled';
-  const all = [undefined, ...options.targets].map((target) =>
+  const all = [...(options.hostCandidates ? [undefined] : []), ...options.targets].map((target) =>
     gatherServer({
       ctor: options.ctor,
       target,

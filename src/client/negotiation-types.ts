@@ -21,6 +21,12 @@ export type NegotiationReason =
   | 'WEBSOCKET_CONNECTION_LOST'
   /** No evidence either way before the deadline: WebSocket for now, WebRTC still tried. */
   | 'WEBRTC_TIMEOUT'
+  /**
+   * The browser gathered no UDP host candidate and no TURN server takes TCP: UDP looks refused
+   * (a hint, not proof). WebSocket for now; the probe goes on and either confirms it or the
+   * conversation moves to WebRTC once it connects (a browser that only hides its addresses).
+   */
+  | 'NO_UDP_HOST_CANDIDATES'
   /** A provisional WebSocket session moved to WebRTC once it connected. */
   | 'UPGRADED_TO_WEBRTC';
 

@@ -53,6 +53,8 @@ export const probeForNegotiation: ProbeFunction = async (options) => {
     iceTransportPolicy: options.iceTransportPolicy === 'relay' ? 'relay' : 'all',
     deadlineMs: options.deadlineMs,
     connectivityCheck: options.connectivityCheck,
+    // the negotiator gathered host candidates beside `/connect`; with servers they decide nothing
+    hostCandidates: false,
     signal: options.signal,
     onProgress: (event) => {
       if (event.type === 'server' && ANSWERED_FAILURE.has(event.result.outcome)) options.onServerFailed?.();

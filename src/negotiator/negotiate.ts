@@ -7,7 +7,7 @@ import { elapsed, now } from '../util/clock.js';
 import { linkSignal } from '../util/abort.js';
 import { gatherHostCandidates, type HostGathering, type HostGatheringOptions } from '../../probes/checks/host-gathering.js';
 import { iceServerUrls } from './choose-transport.js';
-import type { ProbeFunction } from './evidence.js';
+import { weigh, type ProbeFunction } from './evidence.js';
 import { raceLiveKit } from './race.js';
 import { WebSocketFallback } from './websocket-fallback.js';
 import { upgradeInBackground } from './upgrade.js';
@@ -213,14 +213,25 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
   try {
     await viaWebSocket(backend);
   } catch (error) {
+    race.cancelCandidate?.();
     void race.candidate?.then((c) => c.discard(), () => undefined);
     throw error;
   }
   await remember({ transport: 'websocket', reasons: race.reasons, provisional: race.provisional });
   if (race.provisional && settings.upgrade) {
+    const stop = new AbortController();
+    // decided on the host hint: a conclusive probe makes WebSocket final, and the LiveKit
+    // attempt that could never connect is closed now rather than at its own timeout
+    void race.confirmation?.then(async (outcome) => {
+      if (!outcome || weigh(outcome) !== 'conclusive-negative') return;
+      stop.abort(new Error('the probe showed WebRTC cannot work here'));
+      race.cancelCandidate?.();
+      await remember({ transport: 'websocket', reasons: outcome.reasons });
+    });
     void upgradeInBackground(host, {
       ...(race.candidate ? { candidate: race.candidate } : {}),
       windowMs: settings.upgradeWindowMs,
+      stop: stop.signal,
       onUpgraded: () => void remember({ transport: 'livekit', reasons: [] }),
     });
   }

@@ -42,6 +42,13 @@ export type RaceOutcome =
       readonly reasons: readonly NegotiationReason[];
       readonly provisional: boolean;
       readonly candidate?: Promise<CandidateSession>;
+      /**
+       * Decided on the host hint: the probe goes on, and this is its answer (undefined if it
+       * was stopped). A conclusive negative means the kept LiveKit attempt can never connect.
+       */
+      readonly confirmation?: Promise<ProbeOutcome | undefined>;
+      /** Stops the kept LiveKit attempt (the confirmation said it cannot connect). */
+      readonly cancelCandidate?: () => void;
     } & ProbeRun)
   /** LiveKit failed before any negative evidence. */
   | ({ readonly kind: 'failed'; readonly error: unknown } & ProbeRun);
@@ -67,27 +74,47 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
   let run: ProbeRun = {};
   let probeStarted = false;
   let servers: readonly RTCIceServer[] | undefined;
+  let probePositive = false;
+  let confirm: ((outcome: ProbeOutcome | undefined) => void) | undefined;
 
   return new Promise<RaceOutcome>((resolve) => {
     let settled = false;
     let kept = false;
     let guard: ReturnType<typeof setTimeout> | undefined;
     let silence: ReturnType<typeof setTimeout> | undefined;
-    const settle = (outcome: RaceOutcome, keepAttempt: boolean): void => {
+    const settle = (outcome: RaceOutcome, keepAttempt: boolean, keepProbe = false): void => {
       if (settled) return;
       settled = true;
       kept = keepAttempt;
       clearTimeout(guard);
       clearTimeout(silence);
-      probeStop.abort();
-      probeStop.dispose();
+      if (keepProbe) {
+        // it outlives the connect: the session's end stops it too
+        const stopProbe = (): void => probeStop.abort(host.lifetime.reason);
+        host.lifetime.addEventListener('abort', stopProbe, { once: true });
+        probeStop.signal.addEventListener('abort', () => host.lifetime.removeEventListener('abort', stopProbe), { once: true });
+      } else {
+        probeStop.abort();
+        probeStop.dispose();
+      }
       if (!keepAttempt) attempt.abort(new Error('the negotiation decided without this LiveKit attempt'));
       resolve({ ...run, ...outcome });
     };
-    /** No host candidate (or none yet) and no TURN over TCP: if UDP is refused, only WebSocket can work. */
+    /**
+     * No host candidate (or none yet) and no TURN over TCP: if UDP is refused, only WebSocket
+     * can work, so that is trouble. Once gathering has ended with none, WebSocket is chosen
+     * provisionally (when an upgrade can correct it): a browser that refuses UDP and one that
+     * only hides its host addresses look the same here, and only the probe, which goes on,
+     * tells them apart; in the second the LiveKit attempt connects and the conversation moves.
+     */
     const weighHosts = (): void => {
       const hosts = options.hostGathering?.current();
-      if (!settled && (hosts === 'none' || hosts === 'quiet') && servers && !hasTurnOverTcp(servers)) options.onTrouble();
+      if (settled || probePositive || !servers || hasTurnOverTcp(servers) || (hosts !== 'none' && hosts !== 'quiet')) return;
+      options.onTrouble();
+      if (hosts !== 'none' || !options.keepCandidate) return;
+      const confirmation = new Promise<ProbeOutcome | undefined>((resolve) => (confirm = resolve));
+      const cancelCandidate = (): void => attempt.abort(new Error('the probe showed this LiveKit attempt cannot connect'));
+      settle({ kind: 'websocket', reasons: ['NO_UDP_HOST_CANDIDATES'], provisional: true, candidate, confirmation, cancelCandidate }, true, true);
     };
     options.hostGathering?.watch(weighHosts);
     const startProbe = (known: readonly RTCIceServer[], source: IceServerSource): void => {
@@ -95,7 +122,8 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
       servers = known;
       probeStarted = true;
       run = { iceServerSource: source };
-      weighHosts();
+      // after this turn: the join can be reported while the LiveKit attempt is still being made
+      queueMicrotask(weighHosts);
       host.emit({ phase: 'probing', iceServerSource: source });
       const t = now();
       let heard = false;
@@ -115,11 +143,17 @@ export function raceLiveKit(host: NegotiationHost, backend: BackendSession, opti
           },
         })
         .then((outcome) => {
-          if (settled) return;
+          if (settled) {
+            // a probe kept past the decision (the host hint): its answer confirms or overturns it
+            confirm?.(probeStop.signal.aborted ? undefined : outcome);
+            probeStop.abort();
+            probeStop.dispose();
+            return;
+          }
           run = { outcome, probeMs: elapsed(t), iceServerSource: source };
           const evidence = weigh(outcome);
           // a usable relay: wait for LiveKit itself, up to its own connect timeout (then fall back)
-          if (evidence === 'positive') return (clearTimeout(guard), clearTimeout(silence));
+          if (evidence === 'positive') return ((probePositive = true), clearTimeout(guard), clearTimeout(silence));
           options.onTrouble();
           const provisional = evidence === 'provisional-negative';
           settle({ kind: 'websocket', reasons: outcome.reasons, provisional, ...(provisional && options.keepCandidate ? { candidate } : {}) }, provisional && options.keepCandidate);

@@ -12,6 +12,8 @@ export interface UpgradeOptions {
   readonly retryMs?: number;
   /** Runs once the conversation is on LiveKit (the caller remembers the new choice). */
   readonly onUpgraded?: () => void;
+  /** Ends the window early (the probe showed WebRTC cannot work here). */
+  readonly stop?: AbortSignal;
 }
 
 /** The result after an upgrade: the same conversation, now on WebRTC, and why. */
@@ -40,6 +42,9 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
 export async function upgradeInBackground(host: NegotiationHost, options: UpgradeOptions): Promise<boolean> {
   const started = now();
   const window = linkSignal(host.lifetime, options.windowMs);
+  const onStop = (): void => window.abort(options.stop?.reason);
+  if (options.stop?.aborted) onStop();
+  else options.stop?.addEventListener('abort', onStop, { once: true });
   let next = options.candidate;
   try {
     while (!window.signal.aborted) {
@@ -64,6 +69,7 @@ export async function upgradeInBackground(host: NegotiationHost, options: Upgrad
     return false;
   } finally {
     window.dispose();
+    options.stop?.removeEventListener('abort', onStop);
     // a kept candidate that settles after the window closed is closed too
     void next?.then((late) => late.discard(), () => undefined);
   }

@@ -26,6 +26,7 @@ export const REASON_LABELS: Readonly<Record<NegotiationReason, string>> = Object
   LIVEKIT_CONNECTION_LOST: 'WebRTC connection lost mid-session',
   WEBSOCKET_CONNECTION_LOST: 'WebSocket connection lost mid-session',
   WEBRTC_TIMEOUT: 'WebRTC not connected in time (still trying)',
+  NO_UDP_HOST_CANDIDATES: 'the browser seems to refuse UDP (still checking)',
   UPGRADED_TO_WEBRTC: 'moved to WebRTC once it worked',
 });
 

@@ -458,38 +458,81 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
     return o.signal.aborted ? { verdict: 'none', reasons: ['ABORTED'] } : { verdict: 'websocket', reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], conclusive: true };
   };
 
-  it('no host candidate and no TURN over TCP in the join: the fallback connects beside the probe, whose answer then decides', async () => {
+  it('no host candidate and no TURN over TCP in the join: WebSocket at once, provisionally; the probe goes on, and its conclusive answer closes the LiveKit attempt and makes WebSocket final', async () => {
     iceFromBackend = undefined;
+    const cache = memoryStore();
     const rec = recorder();
     const { client, result } = await connectConvai(
-      config(),
+      config({ negotiation: { cache } }),
       { onProgress: rec.onProgress },
-      internals({ hosts: { answer: 'none' }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(40) }),
+      internals({ hosts: { answer: 'none' }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(80) }),
     );
-    expect(result).toMatchObject({ transport: 'websocket', provisional: false, reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], iceServerSource: 'session', verdict: 'websocket' });
-    // the hint alone decides nothing: the probe ran on the join's servers
+    // the hint decided before the probe answered: its verdict is not in the result
+    expect(result).toMatchObject({ transport: 'websocket', provisional: true, reasons: ['NO_UDP_HOST_CANDIDATES'], iceServerSource: 'session' });
+    expect(result.verdict).toBeUndefined();
     expect(probeCalls.map((c) => c.iceServers)).toEqual([TURN]);
-    // the chunk loaded at the hint, the WebSocket session was connected when the verdict came
-    expect(rec.seen.indexOf('loading-fallback')).toBeLessThan(rec.seen.indexOf('probing'));
-    expect(rec.seen).toContain('verdict+ws');
+    expect(rec.seen.indexOf('loading-fallback')).toBeLessThan(rec.seen.indexOf('verdict'));
     expect(rec.seen.slice(-2)).toEqual(['connecting:websocket+ws', 'connected+ws']);
     expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 1 });
     expect(sessionIds.websocket).toEqual(sessionIds.livekit);
+    // still open: the probe has not answered, and the LiveKit attempt may yet connect
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 0], ['websocket', 0]]);
+    // the probe's conclusive answer: the LiveKit attempt is closed at once, no upgrade follows
+    await vi.waitFor(() => expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1], ['websocket', 0]]));
+    await tick(50);
+    expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 1 });
+    expect(client.transport).toBe('websocket');
+    await client.disconnect();
+    // and WebSocket is remembered as final: the next visit does not try WebRTC again
+    const next = await connectConvai(config({ negotiation: { cache } }), {}, internals({ livekitDelayMs: Infinity }));
+    expect(next.result).toMatchObject({ transport: 'websocket', fromCache: true, reasons: ['CACHED_VERDICT', 'UDP_BLOCKED', 'NO_RELAY_CANDIDATES'] });
+    await tick(50);
+    expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 2 });
+    await next.client.disconnect();
+  });
+
+  it('no host candidate, but the probe then finds the relay (a browser that hides host addresses): the conversation moves to LiveKit', async () => {
+    iceFromBackend = undefined;
+    const { client, result } = await connectConvai(
+      config(),
+      {},
+      internals({ hosts: { answer: 'none' }, joinServers: TURN as never, livekitDelayMs: 150, verdict: 'webrtc', probeDelayMs: 60 }),
+    );
+    expect(result).toMatchObject({ transport: 'websocket', provisional: true, reasons: ['NO_UDP_HOST_CANDIDATES'] });
+    await vi.waitFor(() => expect(client.transport).toBe('livekit'));
+    expect(client.lastNegotiation).toMatchObject({ transport: 'livekit', reasons: ['UPGRADED_TO_WEBRTC', 'NO_UDP_HOST_CANDIDATES'] });
+    // the LiveKit attempt the race started is the one that took over: no second one
+    expect(backend.connectCount).toMatchObject({ livekit: 1, websocket: 1 });
+    expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 0], ['websocket', 1]]);
+    await client.disconnect();
+  });
+
+  it('with upgrade: false the hint decides nothing (nothing could correct it): the probe does, with the fallback ready', async () => {
+    iceFromBackend = undefined;
+    const rec = recorder();
+    const { client, result } = await connectConvai(
+      config({ negotiation: { cache: false, upgrade: false } }),
+      { onProgress: rec.onProgress },
+      internals({ hosts: { answer: 'none' }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(40) }),
+    );
+    expect(result).toMatchObject({ transport: 'websocket', provisional: false, reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], verdict: 'websocket' });
+    expect(rec.seen).toContain('verdict+ws');
     await tick(20);
     expect(sessions.map((s) => [s.transport, s.disconnects])).toEqual([['livekit', 1], ['websocket', 0]]);
     await client.disconnect();
   });
 
-  it('the hint after the join: the fallback gets ready when it comes', async () => {
+  it('the hint after the join: WebSocket when it comes, before the probe answers', async () => {
     iceFromBackend = undefined;
     const rec = recorder();
-    const { result } = await connectConvai(
+    const { client, result } = await connectConvai(
       config(),
       { onProgress: rec.onProgress },
-      internals({ hosts: { answer: 'none', afterMs: 30 }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(150) }),
+      internals({ hosts: { answer: 'none', afterMs: 30 }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: refusingProbe(400) }),
     );
-    expect(result).toMatchObject({ transport: 'websocket', provisional: false });
-    expect(rec.seen).toContain('verdict+ws');
+    expect(result).toMatchObject({ transport: 'websocket', provisional: true, reasons: ['NO_UDP_HOST_CANDIDATES'] });
+    expect(result.timings.totalMs).toBeLessThan(400);
+    await client.disconnect();
   });
 
   it('no host candidate yet (quiet), no TURN over TCP: the fallback gets ready before gathering ends; a late host candidate changes nothing', async () => {
@@ -558,7 +601,8 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
 
   it('disconnect() while the fallback gets ready: every session closed, none in use', async () => {
     iceFromBackend = undefined;
-    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ hosts: { answer: 'none' }, joinServers: TURN as never, probeHangs: true, livekitDelayMs: Infinity }));
+    // upgrade off: the hint alone decides nothing, so the connect waits for the (hanging) probe
+    const client = new ConvaiClient(config({ transport: 'auto', negotiation: { cache: false, upgrade: false } }), internals({ hosts: { answer: 'none' }, joinServers: TURN as never, probeHangs: true, livekitDelayMs: Infinity }));
     const connecting = client.connect();
     await vi.waitFor(() => expect(sessions.some((s) => s.transport === 'websocket')).toBe(true));
     await client.disconnect();

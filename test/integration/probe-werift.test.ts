@@ -119,6 +119,19 @@ describe('probe() in Node with werift against a real coturn', () => {
     expect(stats.open).toBe(0);
   });
 
+  it('hostCandidates: false leaves out the host lane and its peer connection; the verdict is the same', async () => {
+    const { ctor, stats } = countingWerift();
+    const iceServers = [{ urls: turn.turnUdpUrl, ...cred() }];
+    const report = await probe({ iceServers, RTCPeerConnection: ctor, hostCandidates: false });
+    expect(report.verdict).toBe('webrtc');
+    expect(report.checks.gathering.data.servers.map((s) => s.kind)).toEqual(['turn']);
+    // capability 1, the TURN gatherer 1, connectivity 2
+    expect(stats.created).toBe(1 + 1 + 2);
+    const withHost = await probe({ iceServers, RTCPeerConnection: ctor });
+    expect(withHost.checks.gathering.data.servers.map((s) => s.kind)).toContain('host');
+    expect(stats.open).toBe(0);
+  });
+
   it('WebRTC works: a hanging WebSocket check is dropped (skipped) instead of holding the verdict', async () => {
     const { ctor, stats } = countingWerift();
     const report = await probe({

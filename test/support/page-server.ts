@@ -2,6 +2,7 @@ import * as esbuild from 'esbuild';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface PageServer {
   /** `http://127.0.0.1:PORT/` */
@@ -47,6 +48,9 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
     sourcemap: false,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"', ...(options.define ?? {}) },
+    // as the package build does (tsup.config.ts): pages import src/, and without it their
+    // WebSocket chunk would carry daily-js (~250 KB minified), which no app receives
+    alias: { '@daily-co/daily-js': fileURLToPath(new URL('../../src/transports/pipecat-daily-stub.ts', import.meta.url)) },
     minify: options.minify ?? false,
   });
   await context.rebuild();

@@ -49,6 +49,7 @@ const BAD: Record<string, fc.Arbitrary<unknown>> = {
   deadlineMs: fc.oneof(fc.double().filter((n) => !(Number.isInteger(n) && n >= 1 && n <= 600_000)), fc.constantFrom(null, '100', true, [])),
   connectivityCheck: fc.oneof(fc.string(), fc.integer(), fc.constantFrom(null, {}, [])),
   thorough: fc.oneof(fc.string(), fc.integer(), fc.constantFrom(null, {})),
+  hostCandidates: fc.oneof(fc.string(), fc.integer(), fc.constantFrom(null, {})),
   wsUrl: fc.oneof(
     fc.string().filter((s) => !/^wss?:\/\/./i.test(s)),
     fc.constantFrom('http://127.0.0.1:1/', 'ftp://x', null, 5, {}),
