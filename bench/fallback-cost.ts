@@ -35,7 +35,7 @@ export async function benchFallbackCost(rounds: number, log: (line: string) => v
 }
 
 async function scenario(netns: boolean, rounds: number, log: (line: string) => void, shape: BackendShape = 'convai'): Promise<ConnectBenchResult> {
-  const stack = await startBenchStack({ netns, shape });
+  const stack = await startBenchStack({ netns, shape, roomProcess: true });
   try {
     stack.offer = 'udp-only';
     const browser = await openBenchBrowser(stack, netns ? 'plain' : 'udp-flag');

@@ -7,7 +7,7 @@ import { openBenchBrowser, startBenchStack } from './stack.js';
  * verdict (localStorage, as a returning visitor has it).
  */
 export async function benchNegotiationOverhead(rounds: number, log: (line: string) => void): Promise<ConnectBenchResult> {
-  const stack = await startBenchStack();
+  const stack = await startBenchStack({ roomProcess: true });
   try {
     const browser = await openBenchBrowser(stack, 'plain');
     try {

@@ -61,6 +61,8 @@ const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
 
 export async function benchSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakResult> {
   const stack = await startBenchStack({ page: 'test/reliability/soak-page.ts' });
+  // in this thread (not `roomProcess`): the soak reads the room's own counts
+  const room = stack.room!;
   const churnResults: SoakChurn[] = [];
   const conversations: SoakConversation[] = [];
   try {
@@ -77,7 +79,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
       stack.offer = s.mode === 'udp-flag' ? 'udp-only' : 'full';
       try {
         const page = await browser.openPage();
-        const sessionsBefore = stack.room.stats().sessions.length;
+        const sessionsBefore = room.stats().sessions.length;
         const r = await churn(page, await openCdp(page), {
           name: s.name,
           transport: s.transport,
@@ -90,7 +92,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
           },
         });
         // the room's view of this scenario's LiveKit sessions (none for WebSocket)
-        const sessions = stack.room.stats().sessions.slice(sessionsBefore);
+        const sessions = room.stats().sessions.slice(sessionsBefore);
         churnResults.push(sessions.length > 0 ? { ...r, room: sumSessions(sessions) } : r);
         log(
           `    churn ${s.name}: ${JSON.stringify(r.transports)}, sent ${r.tally.sent} answered ${r.tally.answered} dup ${r.tally.duplicated}; ` +
@@ -106,7 +108,7 @@ export async function benchSoak(options: SoakOptions, log: (line: string) => voi
 
     const roomSide = (c: ConversationResult): RoomSide | undefined => {
       if (c.transport !== 'livekit' || !c.characterSessionId) return undefined;
-      return sumSessions(stack.room.stats().sessions.filter((s) => s.roomName === `convai-${c.characterSessionId}`));
+      return sumSessions(room.stats().sessions.filter((s) => s.roomName === `convai-${c.characterSessionId}`));
     };
     const talk = async (name: string, transport: 'livekit' | 'websocket', extra: Partial<ConvaiClientConfig> = {}): Promise<SoakConversation> => {
       const browser = await openBenchBrowser(stack, 'plain');

@@ -7,6 +7,7 @@ import { startCoturn, type Coturn } from '../test/support/coturn.js';
 import { startPageServer, type PageServer } from '../test/support/page-server.js';
 import { launchChromium, type LaunchedBrowser } from '../test/support/chromium.js';
 import { createNetns, type Netns } from '../test/support/netns.js';
+import { startRoomProcess } from './room-process.js';
 
 /**
  * The local stack every browser measurement runs against: real coturn, the backend's
@@ -15,7 +16,8 @@ import { createNetns, type Netns } from '../test/support/netns.js';
  */
 export interface BenchStack {
   readonly backend: Backend;
-  readonly room: LiveKitRoomService;
+  /** The LiveKit room, when it runs in this process (`BenchStackOptions.roomProcess` off). */
+  readonly room: LiveKitRoomService | undefined;
   readonly bot: PipecatBot;
   readonly turn: Coturn;
   readonly pages: PageServer;
@@ -50,6 +52,12 @@ export interface BenchStackOptions {
   readonly shape?: BackendShape;
   /** The page the browser loads; it must set `window.benchReady`. @default 'bench/pages/bench-page.ts' */
   readonly page?: string;
+  /**
+   * Run the LiveKit room in its own process (`bench/room-process.ts`), as a LiveKit server is
+   * its own service; the connect-time figures use it. Off, the room shares this process and
+   * its stats can be read (the soak). @default false
+   */
+  readonly roomProcess?: boolean;
 }
 
 export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
@@ -67,16 +75,19 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     const turn = await startCoturn({ host, password: randomBytes(12).toString('base64url'), relayPorts: 400 });
     cleanups.push(() => turn.stop());
     const cred = { username: turn.username, credential: turn.password };
-    const room = createLiveKitRoom({
+    const roomOptions = {
       apiKey: 'bench-livekit',
       apiSecret: randomBytes(32).toString('base64url'),
       iceServers: [{ urls: [turn.turnUdpUrl, turn.turnTcpUrl], ...cred }],
-      ...(ns ? { extraPeerAddresses: [ns.rootIp] } : {}),
-    });
+      extraPeerAddresses: ns ? [ns.rootIp] : [],
+    };
+    const thread = options.roomProcess ? await startRoomProcess({ ...roomOptions, host }) : undefined;
+    const room = thread ? undefined : createLiveKitRoom(roomOptions);
+    const livekit = thread?.service ?? room!;
     const bot = createPipecatBot();
     const apiKey = `bench-${randomBytes(12).toString('base64url')}`;
     const state = { offer: 'full' as 'full' | 'udp-only' };
-    const backendOptions: { -readonly [K in keyof BackendOptions]: BackendOptions[K] } = { apiKey, host, services: [room, bot] };
+    const backendOptions: { -readonly [K in keyof BackendOptions]: BackendOptions[K] } = { apiKey, host, services: [livekit, bot] };
     if (shape === 'ice-in-connect') {
       // not Convai's shape: labelled wherever a figure uses it. A getter read at every
       // /connect (an object spread would freeze it at the 'full' offer)
@@ -105,7 +116,9 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       set offer(value) {
         state.offer = value;
         // the LiveKit join answer follows the same network story
-        room.faults.omitTurnTcp = value === 'udp-only';
+        if (room) room.faults.omitTurnTcp = value === 'udp-only';
+        // asynchronous: set before a scenario's rounds, long before its first join
+        else void thread?.setFaults({ omitTurnTcp: value === 'udp-only' });
       },
       iceServers: (kind) => {
         if (kind === 'stun-turn') return [{ urls: turn.stunUrl }, { urls: [turn.turnUdpUrl, turn.turnTcpUrl], ...cred }];
