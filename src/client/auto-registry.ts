@@ -96,6 +96,12 @@ export interface AutoNegotiator {
   connect(host: NegotiationHost, preference: 'auto' | 'websocket', signal: AbortSignal): Promise<NegotiationResult>;
   /** Whether a lost session is worth moving to the other transport. */
   shouldHandOff(config: ResolvedConfig, lost: LostSession): boolean;
+  /**
+   * A client was made that will connect with `preference`: start what its connect will need
+   * and no backend is asked for (the host-candidate hint; the WebSocket chunk when it is sure
+   * to be needed), so a connect that comes later finds it ready. Never throws.
+   */
+  warmUp?(config: ResolvedConfig, preference: 'auto' | 'websocket'): void;
   /** Moves the conversation of a lost session; the client then reports the result. */
   handOff(host: NegotiationHost, request: HandOffRequest): Promise<NegotiationResult>;
 }

@@ -63,6 +63,11 @@ export class SessionLifecycle {
     this.sessionId = config.characterSessionId;
     this.micOn = config.startWithAudioOn;
     this.opener = new SessionOpener(config, internals, () => ({ micOn: this.micOn, sessionId: this.sessionId }));
+    // apps make the client well before connect() (on mount, then a click): its preparation
+    // then costs the connect nothing
+    if (config.transport === 'auto' || (config.transport === 'websocket' && !getWebSocketFactory())) {
+      this.negotiator()?.warmUp?.(config, config.transport);
+    }
   }
 
   get session(): TransportSession | undefined {

@@ -7,6 +7,8 @@ import type { NegotiateOptions } from './negotiate.js';
 import { loadWebSocketTransport, type WebSocketModuleLoader } from './load-websocket.js';
 import { negotiate } from './negotiate.js';
 import { upgradeInBackground, watchNetwork } from './upgrade.js';
+import { hostHint } from './host-hint.js';
+import type { ResolvedConfig } from '../client/config.js';
 import { handOffSession, shouldHandOff } from './session-handoff.js';
 
 export interface AutoNegotiatorOptions {
@@ -43,7 +45,24 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
     });
     return result;
   };
+  /** The chunk, ahead of a connect that is sure to need it; a failure is left to that connect. */
+  const prefetchChunk = (config: ResolvedConfig): void =>
+    void loadWebSocketTransport({ loader: options.loader, retries: config.negotiation.chunkRetries }).catch(() => undefined);
+  const warmUp = (config: ResolvedConfig, preference: 'auto' | 'websocket'): void => {
+    if (preference === 'websocket' || !(options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function')) {
+      return prefetchChunk(config);
+    }
+    // no host candidate: UDP may be refused, and the chunk is likely needed (see negotiate.ts)
+    const hint = hostHint(options.gatherHosts);
+    const weigh = (): void => {
+      if (hint.current() === 'none') prefetchChunk(config);
+      if (hint.ended()) off();
+    };
+    const off = hint.subscribe(weigh);
+    weigh();
+  };
   return {
+    warmUp,
     connect: async (host, preference, signal) =>
       preference === 'websocket'
         ? connectWebSocket(host, signal, ensureWebSocket(host))

@@ -5,7 +5,7 @@ import { isTransportError, type TransportError } from '../errors/transport-error
 import { AbortedError } from '../errors/aborted-error.js';
 import { elapsed, now } from '../util/clock.js';
 import { linkSignal } from '../util/abort.js';
-import { gatherHostCandidates, type HostGathering, type HostGatheringOptions } from '../../probes/checks/host-gathering.js';
+import { hostHint, type GatherHosts } from './host-hint.js';
 import { iceServerUrls } from './choose-transport.js';
 import { weigh, type ProbeFunction } from './evidence.js';
 import { raceLiveKit } from './race.js';
@@ -26,7 +26,7 @@ export interface NegotiateOptions {
   /** @default typeof RTCPeerConnection === 'function' */
   readonly hasRTCPeerConnection?: boolean;
   /** Host candidates without a server (a test seam). @default probes/checks/host-gathering.ts */
-  readonly gatherHosts?: (options: HostGatheringOptions) => Promise<HostGathering>;
+  readonly gatherHosts?: GatherHosts;
 }
 
 /** The floor of the scaled probe deadline: below it a loaded machine misses healthy relays. */
@@ -135,9 +135,10 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     return finish('websocket', ['NO_RTCPEERCONNECTION'], { verdict: 'websocket' });
   }
 
-  // beside `/connect`: no host candidate (UDP refused, or host addresses hidden) is a hint, known
-  // before the LiveKit join; it loads the chunk, no more (a hidden-address browser is healthy)
-  const hostCheck = linkSignal(signal);
+  // no host candidate (UDP refused, or host addresses hidden) is a hint, known before the
+  // LiveKit join (the client started it when it was made, else it starts beside `/connect`);
+  // it loads the chunk, no more (a hidden-address browser is healthy)
+  const hint = hostHint(options.gatherHosts);
   let backend: BackendSession | undefined;
   let troubled = false;
   const onTrouble = (): void => {
@@ -145,16 +146,13 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     void prefetch();
     if (backend) void fallback.prepare(backend);
   };
-  let hostsNow: HostGathering | 'quiet' = 'unknown';
   let onHosts = (): void => undefined;
-  const hostsChanged = (value: HostGathering | 'quiet'): void => {
-    hostsNow = value;
+  const hostsChanged = (): void => {
+    if (hint.current() === 'none') void prefetch();
     onHosts();
   };
-  void (options.gatherHosts ?? gatherHostCandidates)({ signal: hostCheck.signal, onQuiet: () => hostsChanged('quiet') }).then((answer) => {
-    if (answer === 'none') void prefetch();
-    hostsChanged(answer);
-  });
+  const unsubscribe = hint.subscribe(hostsChanged);
+  if (hint.current() === 'none') void prefetch();
   let t = now();
   let race: Awaited<ReturnType<typeof raceLiveKit>>;
   try {
@@ -169,14 +167,13 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
       deadlineMs: scaledDeadline(settings.probeDeadlineMs, timings.backendMs),
       keepCandidate: settings.upgrade,
       onTrouble,
-      hostGathering: { current: () => hostsNow, watch: (listener) => (onHosts = listener) },
+      hostGathering: { current: hint.current, watch: (listener) => (onHosts = listener) },
     });
   } catch (error) {
     fallback.discard();
     throw error;
   } finally {
-    hostCheck.abort();
-    hostCheck.dispose();
+    unsubscribe();
   }
   if (race.kind === 'livekit' || signal.aborted) fallback.discard();
   if (race.probeMs !== undefined) timings.probeMs = race.probeMs;

@@ -27,6 +27,7 @@ let iceFromBackend: Record<string, unknown>[] | undefined;
 let sessionIds: { livekit: string[]; websocket: string[] };
 
 beforeEach(async () => {
+  hostGatherings = 0;
   sessions = [];
   probeCalls = [];
   loads = 0;
@@ -137,8 +138,10 @@ function internals(script: Script): ClientInternals {
   };
 }
 
+let hostGatherings = 0;
 function scriptedHosts(plan: NonNullable<Script['hosts']>): NonNullable<NegotiateOptions['gatherHosts']> {
   return async (options) => {
+    hostGatherings += 1;
     if (plan.quiet) options.onQuiet?.();
     await tick(plan.afterMs ?? 0);
     return options.signal.aborted ? 'unknown' : plan.answer;
@@ -612,3 +615,55 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
     expect(client.transport).toBeUndefined();
   });
 });
+
+describe('negotiator: a client made before connect() gets ready for it', () => {
+  it("'auto': the host hint is gathered when the client is made, once; a connect after it uses it, and on 'none' finds the chunk loaded", async () => {
+    iceFromBackend = undefined;
+    const client = new ConvaiClient(
+      config({ transport: 'auto' }),
+      internals({ hosts: { answer: 'none', afterMs: 20 }, joinServers: TURN as never, livekitDelayMs: Infinity, wrapProbe: () => async (o) => {
+        probeCalls.push(o);
+        await tick(40);
+        return { verdict: 'websocket', reasons: ['UDP_BLOCKED', 'NO_RELAY_CANDIDATES'], conclusive: true };
+      } }),
+    );
+    // before any connect: the hint, then the chunk it calls for; no backend asked
+    await vi.waitFor(() => expect(loads).toBe(1));
+    expect(hostGatherings).toBe(1);
+    expect(backend.connectCount).toMatchObject({ livekit: 0, websocket: 0 });
+    const phases: string[] = [];
+    client.on('negotiation', (e) => phases.push(e.phase));
+    await client.connect();
+    // decided at the join, on the hint known already: no second gathering, no chunk load
+    expect(client.lastNegotiation).toMatchObject({ transport: 'websocket', provisional: true, reasons: ['NO_UDP_HOST_CANDIDATES'] });
+    expect(hostGatherings).toBe(1);
+    expect(loads).toBe(1);
+    expect(phases).not.toContain('loading-fallback');
+    await client.disconnect();
+  });
+
+  it("'auto' with a host candidate: the hint is gathered, nothing is loaded, the connect needs no new gathering", async () => {
+    const client = new ConvaiClient(config({ transport: 'auto' }), internals({ hosts: { answer: 'udp' }, verdict: 'webrtc', livekitDelayMs: 20 }));
+    await vi.waitFor(() => expect(hostGatherings).toBe(1));
+    await tick(20);
+    await client.connect();
+    expect(client.transport).toBe('livekit');
+    expect(hostGatherings).toBe(1);
+    expect(loads).toBe(0);
+    await client.disconnect();
+  });
+
+  it("forced 'websocket' through the negotiator: the chunk loads when the client is made, and the connect does not load it again", async () => {
+    const client = new ConvaiClient(config({ transport: 'websocket' }), internals({}));
+    await vi.waitFor(() => expect(loads).toBe(1));
+    expect(backend.connectCount).toMatchObject({ livekit: 0, websocket: 0 });
+    const phases: string[] = [];
+    client.on('negotiation', (e) => phases.push(e.phase));
+    await client.connect();
+    expect(client.transport).toBe('websocket');
+    expect(loads).toBe(1);
+    expect(phases).toEqual(['connecting', 'connected']);
+    await client.disconnect();
+  });
+});
+
