@@ -52,11 +52,30 @@ export function benchConfig(stack: BenchStack): ConnectInput['config'] {
   };
 }
 
-async function runOnce(browser: BenchBrowser, stack: BenchStack, variant: ConnectVariant): Promise<ConnectSample> {
+/**
+ * How long before connect() the figures' clients are made. Apps make the client when the page
+ * or component loads and connect on a click, so the client's preparation (the host-candidate
+ * hint; the WebSocket chunk when it is sure to be needed) is done by then. The same for every
+ * variant; `2a'` in the results shows a client made at connect() instead.
+ */
+export const MADE_AHEAD_MS = 500;
+
+export interface ConnectBenchOptions {
+  /** The client is made this long before connect() (see `ConnectInput.madeAheadMs`). @default 0 */
+  readonly madeAheadMs?: number;
+}
+
+async function runOnce(browser: BenchBrowser, stack: BenchStack, variant: ConnectVariant, options: ConnectBenchOptions): Promise<ConnectSample> {
   let page;
   try {
     page = await browser.openPage();
-    const input: ConnectInput = { config: benchConfig(stack), transport: variant.transport, cache: variant.cache, botReadyTimeoutMs: 5_000 };
+    const input: ConnectInput = {
+      config: benchConfig(stack),
+      transport: variant.transport,
+      cache: variant.cache,
+      botReadyTimeoutMs: 5_000,
+      ...(options.madeAheadMs ? { madeAheadMs: options.madeAheadMs } : {}),
+    };
     const sample = await page.evaluate((i) => window.bench.connect(i), input);
     await page.evaluate(() => window.bench.disconnect()).catch(() => undefined);
     return sample;
@@ -78,13 +97,14 @@ export async function benchConnect(
   variants: readonly ConnectVariant[],
   rounds: number,
   log: (line: string) => void,
+  options: ConnectBenchOptions = {},
 ): Promise<ConnectBenchResult> {
   // seed remembered verdicts, and warm the backend, the room and the page server once
-  for (const v of variants) await runOnce(browser, stack, v);
+  for (const v of variants) await runOnce(browser, stack, v, options);
   const samples = new Map<string, (ConnectSample | undefined)[]>(variants.map((v) => [v.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const variant of roundOrder(variants, round)) {
-      const sample = await runOnce(browser, stack, variant);
+      const sample = await runOnce(browser, stack, variant, options);
       samples.get(variant.name)![round] = sample;
     }
     const line = variants.map((v) => `${v.name} ${samples.get(v.name)![round]?.botReadyMs?.toFixed(0) ?? 'fail'}`).join(', ');

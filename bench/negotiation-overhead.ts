@@ -1,4 +1,4 @@
-import { benchConnect, type ConnectBenchResult } from './connect-timing.js';
+import { benchConnect, MADE_AHEAD_MS, type ConnectBenchResult } from './connect-timing.js';
 import { openBenchBrowser, startBenchStack } from './stack.js';
 
 /**
@@ -21,6 +21,7 @@ export async function benchNegotiationOverhead(rounds: number, log: (line: strin
         ],
         rounds,
         log,
+        { madeAheadMs: MADE_AHEAD_MS },
       );
     } finally {
       await browser.close();

@@ -91,6 +91,9 @@ export function rows(results: BenchResults): Row[] {
   }
   if (results.fallback) {
     out.push(...connectRows('2a fallback, UDP policy flag', results.fallback.udpFlag, { 'auto (falls back)': { ms: 100, on: 'pair' } }));
+    if (results.fallback.udpFlagMadeAtConnect) {
+      out.push(...connectRows("2a' fallback, UDP policy flag, client made at connect()", results.fallback.udpFlagMadeAtConnect, { 'auto (falls back)': { ms: 100, on: 'pair' } }));
+    }
     out.push(...connectRows('2b fallback, UDP dropped (netns)', results.fallback.udpDropped, { 'auto (falls back)': { ms: 400, on: 'pair' } }));
     // not Convai's shape: no target, only what the join costs the fallback
     if (results.fallback.udpFlagIceInConnect) {

@@ -144,6 +144,7 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     ...phaseLines('1 healthy network', results.negotiation),
     ...phaseLines('2a UDP policy flag', results.fallback?.udpFlag),
+    ...phaseLines("2a' UDP policy flag, client made at connect()", results.fallback?.udpFlagMadeAtConnect),
     ...phaseLines('2b UDP dropped (netns)', results.fallback?.udpDropped),
     ...phaseLines("2c UDP policy flag, ice_servers in /connect (not Convai's shape)", results.fallback?.udpFlagIceInConnect),
   ];

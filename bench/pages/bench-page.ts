@@ -34,6 +34,11 @@ export interface ConnectInput {
   readonly cache: 'local' | 'none';
   /** How long to wait for `botReady` after connect() resolved. */
   readonly botReadyTimeoutMs: number;
+  /**
+   * Make the client this long before calling connect(), as apps do (on mount, then a click);
+   * 0: make it and connect at once. The time is from connect() either way.
+   */
+  readonly madeAheadMs?: number;
 }
 
 export interface ConnectSample {
@@ -56,7 +61,9 @@ let client: ConvaiClient | undefined;
 async function connect(input: ConnectInput): Promise<ConnectSample> {
   const chunksBefore = performance.getEntriesByType('resource').filter((e) => /\/websocket-[\w-]+\.js$/.test(e.name)).length;
   const negotiation = { ...input.config.negotiation, cache: input.cache === 'local' ? localStorage : false };
-  const c = new ConvaiClient({ ...input.config, transport: 'auto', negotiation } as ConvaiClientConfig);
+  // made for the transport it will connect with: what it prepares ahead depends on it
+  const c = new ConvaiClient({ ...input.config, transport: input.transport, negotiation } as ConvaiClientConfig);
+  if (input.madeAheadMs) await new Promise((resolve) => setTimeout(resolve, input.madeAheadMs));
   client = c;
   let botReadyAt: number | undefined;
   let onReady: () => void = () => undefined;
