@@ -18,6 +18,8 @@ export interface AutoNegotiatorOptions {
   readonly probe?: ProbeFunction;
   readonly hasRTCPeerConnection?: boolean;
   readonly gatherHosts?: NegotiateOptions['gatherHosts'];
+  /** @default typeof document !== 'undefined' (warm-up runs in pages only) */
+  readonly isPage?: boolean;
 }
 
 /** What `convai-transport/auto` registers with the client. */
@@ -49,6 +51,8 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
   const prefetchChunk = (config: ResolvedConfig): void =>
     void loadWebSocketTransport({ loader: options.loader, retries: config.negotiation.chunkRetries }).catch(() => undefined);
   const warmUp = (config: ResolvedConfig, preference: 'auto' | 'websocket'): void => {
+    // a page only: a client made while rendering on a server must not import the chunk there
+    if (!(options.isPage ?? typeof document !== 'undefined')) return;
     if (preference === 'websocket' || !(options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function')) {
       return prefetchChunk(config);
     }

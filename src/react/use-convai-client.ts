@@ -91,7 +91,8 @@ export function useConvaiClient(
   /** @internal test seam, as for `new ConvaiClient(config, internals)` */
   internals?: ClientInternals,
 ): ReactConvaiClient {
-  // the constructor only validates config (no I/O), so StrictMode's double call is harmless
+  // the constructor validates config and, for 'auto', starts the page-wide host hint (shared, so
+  // StrictMode's double call costs nothing more); it makes no request to the backend
   const [client] = useState(() => new ReactConvaiClient(config, internals));
   useClientVersion(client);
   const autoConnect = options.autoConnect ?? false;

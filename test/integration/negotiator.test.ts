@@ -121,6 +121,8 @@ function internals(script: Script): ClientInternals {
     autoNegotiator: createAutoNegotiator({
       probe: script.wrapProbe ? script.wrapProbe(probe) : probe,
       hasRTCPeerConnection: script.hasRTCPeerConnection ?? true,
+      // a page, as far as the client's warm-up is concerned (Node has no document)
+      isPage: true,
       ...(script.hosts ? { gatherHosts: scriptedHosts(script.hosts) } : {}),
       loader: async () => {
         loads += 1;
@@ -617,6 +619,13 @@ describe('negotiator: the fallback gets ready at the first trouble', () => {
 });
 
 describe('negotiator: a client made before connect() gets ready for it', () => {
+  it('not in a page (server rendering, Node): nothing is prepared when the client is made', async () => {
+    const client = new ConvaiClient(config({ transport: 'websocket' }), { autoNegotiator: createAutoNegotiator({ hasRTCPeerConnection: false, loader: async () => void (loads += 1) }) });
+    await tick(30);
+    expect(loads).toBe(0);
+    await client.disconnect();
+  });
+
   it("'auto': the host hint is gathered when the client is made, once; a connect after it uses it, and on 'none' finds the chunk loaded", async () => {
     iceFromBackend = undefined;
     const client = new ConvaiClient(
