@@ -7,6 +7,35 @@ import { type ConvaiClient, type ConvaiClientConfig, type InboundMessage, type N
  * connect that follows fails; then a text round trip with the bot.
  */
 
+// every peer connection of the page, to say where a reply that never came stopped (its data
+// channels, transport and selected pair); read only then
+const diagPcs: RTCPeerConnection[] = [];
+const DiagNative = globalThis.RTCPeerConnection;
+if (DiagNative) {
+  globalThis.RTCPeerConnection = class extends DiagNative {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      diagPcs.push(this);
+    }
+  };
+}
+async function diagStats(): Promise<string> {
+  const out: string[] = [];
+  for (const pc of diagPcs) {
+    if (pc.connectionState === 'closed') continue;
+    const stats = await pc.getStats();
+    const parts: string[] = [`pc ${pc.connectionState}/${pc.iceConnectionState} sctp=${pc.sctp?.state}`];
+    stats.forEach((r) => {
+      if (r.type === 'data-channel') parts.push(`dc ${r.label} ${r.state} sent=${r.messagesSent} recv=${r.messagesReceived}`);
+      if (r.type === 'transport') parts.push(`transport sent=${r.packetsSent} recv=${r.packetsReceived} dtls=${r.dtlsState} pair=${r.selectedCandidatePairId}`);
+      if (r.type === 'candidate-pair' && r.nominated) parts.push(`pair ${r.id} ${r.state} sent=${r.packetsSent} recv=${r.packetsReceived} req=${r.requestsSent}/${r.responsesReceived} l=${r.localCandidateId} r=${r.remoteCandidateId}`);
+      if (r.type === 'local-candidate' || r.type === 'remote-candidate') parts.push(`${r.type} ${r.id} ${r.candidateType} ${r.address}:${r.port} ${r.protocol} ${r.relayProtocol ?? ''}`);
+    });
+    out.push(parts.join(', '));
+  }
+  return out.join(' | ');
+}
+
 export interface VerdictRunOutcome {
   readonly ok: boolean;
   readonly transport?: string;
@@ -108,15 +137,15 @@ async function converse(text: string, timeoutMs: number): Promise<string | undef
   const deadline = performance.now() + timeoutMs;
   try {
     await client.sendUserTextMessage(text);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return `SEND FAILED ${(error as { code?: string }).code ?? ''} ${(error as Error).message} state=${JSON.stringify(client.state)}`;
   }
   while (performance.now() < deadline) {
     const reply = messages.slice(before).find((m) => m.type === 'bot-llm-text');
     if (reply) return (reply.data as { text: string }).text;
     await new Promise((r) => setTimeout(r, 20));
   }
-  return undefined;
+  return `NO REPLY ${await diagStats()}`;
 }
 
 async function disconnect(): Promise<void> {

@@ -162,7 +162,13 @@ export class VerdictRig {
       const livekit = await this.runOnce(condition, 'livekit', deadlineMs);
       log(`${condition.id}: forced livekit ${livekit.measure.ok ? 'connected' : livekit.measure.code} conversed=${livekit.measure.conversed}`);
       const websocket = this.options.checkWebSocket === false ? undefined : await this.runOnce(condition, 'websocket', deadlineMs);
+      const sessionsBefore = this.room.stats().sessions.length;
       const auto = await this.runOnce(condition, 'auto', deadlineMs);
+      if (auto.measure.transport === 'livekit' && !auto.measure.conversed) {
+        // where the message or its reply stopped: the room's side of the auto run's sessions
+        const sessions = this.room.stats().sessions.slice(sessionsBefore);
+        log(`${condition.id}: auto on livekit got no reply; room: ${JSON.stringify(sessions.map((s) => ({ peer: s.peerState, received: s.dataMessagesReceived, replies: s.botRepliesSent, unsent: s.botRepliesUnsent, closed: s.closeReason })))}`);
+      }
       // a failed connect has no result, but the `verdict` event said which way the probe went
       const verdict = auto.outcome.verdict ?? (auto.outcome.chosen ? `(${auto.outcome.chosen.transport})` : undefined);
       const verdictMs = auto.outcome.verdictMs;
@@ -279,6 +285,7 @@ export class VerdictRig {
         const text = `verdict ${condition.id} ${transport}`;
         const reply = await page.evaluate(([s, ms]) => window.verdictPage.converse(s, ms), [text, converseTimeoutMs] as const);
         conversed = reply === `You said: ${text}`;
+        if (!conversed) (this.options.log ?? (() => {}))(`${condition.id} ${transport}: reply ${String(reply)}`);
       }
       const mode = this.options.reading ?? 'full';
       const read = transport === 'auto' && outcome.ok && (mode === 'full' || condition.livekitShouldWork === true);
