@@ -6,7 +6,7 @@ import type { VerdictStore } from './negotiation-types.js';
 export interface NegotiationConfig {
   /**
    * Upper bound of the probe's deadline. The deadline itself scales with the link: ten
-   * times the measured `/connect` round trip, at least 400 ms, at most this. A network
+   * times the measured `/connect` round trip, at least 300 ms, at most this. A network
    * that silently drops UDP never answers: at the deadline WebSocket is chosen
    * provisionally while the LiveKit attempt goes on (see `upgrade`).
    * @default 1000

@@ -29,8 +29,13 @@ export interface NegotiateOptions {
   readonly gatherHosts?: GatherHosts;
 }
 
-/** The floor of the scaled probe deadline: below it a loaded machine misses healthy relays. */
-export const MIN_PROBE_DEADLINE_MS = 400;
+/**
+ * The floor of the scaled probe deadline: below it a loaded machine misses healthy relays. It
+ * applies only on fast links (`/connect` under 30 ms). Measured (2026-12-01, Chromium, loopback
+ * TURN): a healthy probe answers in 73 ms (median), 92 ms at most over 40 runs, with one or
+ * three busy-looping processes on the 2 cores; a miss only makes WebSocket provisional.
+ */
+export const MIN_PROBE_DEADLINE_MS = 300;
 
 /**
  * Waits scale with the link: ten backend round trips (a relay candidate needs about

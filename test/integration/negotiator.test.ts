@@ -176,13 +176,15 @@ describe('negotiator: transport auto (overlap)', () => {
     expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.connectMs);
   });
 
-  it('the probe deadline scales with the measured /connect time, between 400 ms and the configured cap', async () => {
+  it('the probe deadline scales with the measured /connect time, between 300 ms and the configured cap', async () => {
     await connectConvai(config({ negotiation: { cache: false, probeDeadlineMs: 5000 } }), {}, internals({ verdict: 'webrtc' }));
     // a loopback /connect takes a few ms: the floor applies
     expect(probeCalls[0]!.deadlineMs).toBe(MIN_PROBE_DEADLINE_MS);
     expect(scaledDeadline(1000, 250)).toBe(1000);
     expect(scaledDeadline(5000, 250)).toBe(2500);
     expect(scaledDeadline(300, 1)).toBe(300);
+    expect(scaledDeadline(5000, 1)).toBe(300);
+    expect(scaledDeadline(5000, 35)).toBe(350);
   });
 
   it('app ICE servers: probes with them', async () => {
