@@ -77,13 +77,17 @@ export const METHOD = `## Method
 - Browser figures come from real Chromium (\`/usr/bin/chromium\`, headless, driven by playwright-core, with the
   flags of \`test/support/chromium.ts\`: fake mic, no mDNS, no DNS, loopback only) against the local stack:
   real coturn (TURN/UDP + TURN/TCP), the example backend's \`/connect\`, its LiveKit-signalling room (a werift
-  peer) and its Pipecat bot. The page (\`bench/pages/bench-page.ts\`) is bundled by esbuild with code splitting,
-  so a fallback really fetches the WebSocket chunk. The backend answers \`/connect\` in Convai's shape
+  peer; for the connect figures in a process of its own, \`bench/room-process.ts\`, as a LiveKit server is its
+  own service) and its Pipecat bot. The page (\`bench/pages/bench-page.ts\`) is bundled by esbuild with code
+  splitting and minified, daily-js aliased away as in the package build, so a fallback really fetches the
+  WebSocket chunk apps get. The backend answers \`/connect\` in Convai's shape
   (\`room_url\`, \`token\`, \`character_session_id\`, no ICE servers; \`bench/stack.ts\`, shape \`'convai'\`), so
   zero-config clients learn the TURN servers from the LiveKit join, as against the real service. The probe
   deadline is the default (\`negotiation.probeDeadlineMs\`, 1000 ms, scaled down on a fast \`/connect\`).
 - Connect timings: \`connect()\` call to the client's \`botReady\` event, each run in a fresh page (fresh JS heap
-  and module graph; one browser context, so localStorage persists for the remembered-verdict variant). The
+  and module graph; one browser context, so localStorage persists for the remembered-verdict variant), on a
+  client made 500 ms before connect() as apps make it (\`MADE_AHEAD_MS\`, every variant alike; 2a' makes it
+  at connect()). The
   variants of a measurement are interleaved: each round runs every variant once, forwards on even rounds and
   backwards on odd ones, after one untimed warm-up round. Reported: the median and p10-p90 of each variant,
   and, against the round's baseline (the forced transport), the median of the per-round differences and of
