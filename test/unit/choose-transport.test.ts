@@ -29,8 +29,9 @@ describe('choose-transport: the pure parts of how auto decides', () => {
     expect(probePolicy([{ urls: 'stun:a' }], 'relay')).toBe('all');
   });
 
-  it('the deadline scales with /connect, within [400 ms, the cap]; evidence weighs answers over silence', () => {
-    expect(scaledDeadline(1000, 10)).toBe(400);
+  it('the deadline scales with /connect, within [300 ms, the cap]; evidence weighs answers over silence', () => {
+    expect(scaledDeadline(1000, 10)).toBe(300);
+    expect(scaledDeadline(1000, 40)).toBe(400);
     expect(scaledDeadline(1000, 60)).toBe(600);
     expect(scaledDeadline(1000, 500)).toBe(1000);
     expect(weigh({ verdict: 'webrtc-relay-tcp', reasons: [] })).toBe('positive');
