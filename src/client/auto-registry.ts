@@ -5,7 +5,7 @@ import type { ConvaiError } from '../errors/convai-error.js';
 import type { TransportKind } from '../errors/transport-error.js';
 import type { TransportPreference } from './config.js';
 import { globalSlot } from '../util/global-slot.js';
-import { PACKAGE_NAME } from './websocket-registry.js';
+import { getWebSocketFactory, PACKAGE_NAME } from './websocket-registry.js';
 
 /**
  * The port through which `transport: 'auto'` reaches the client. The client knows only
@@ -104,6 +104,11 @@ export interface AutoNegotiator {
   warmUp?(config: ResolvedConfig, preference: 'auto' | 'websocket'): void;
   /** Moves the conversation of a lost session; the client then reports the result. */
   handOff(host: NegotiationHost, request: HandOffRequest): Promise<NegotiationResult>;
+}
+
+/** `'auto'`, or `'websocket'` while its transport is not imported: the negotiator's work. */
+export function handledByNegotiator(preference: TransportPreference): boolean {
+  return preference === 'auto' || (preference === 'websocket' && !getWebSocketFactory());
 }
 
 const slot = globalSlot<AutoNegotiator>('convai-transport.auto-negotiator');

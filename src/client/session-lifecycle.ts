@@ -4,10 +4,10 @@ import { TransportError, type TransportKind } from '../errors/transport-error.js
 import { AbortedError } from '../errors/aborted-error.js';
 import type { TransportSession } from '../transports/transport-session.js';
 import type { ResolvedConfig, TransportPreference } from './config.js';
-import { getWebSocketFactory } from './websocket-registry.js';
 import { refuseBeforeConnect, typedConnectError } from './connect-errors.js';
 import {
   getAutoNegotiator,
+  handledByNegotiator,
   type AutoNegotiator,
   type CandidateSession,
   type LostSession,
@@ -65,9 +65,7 @@ export class SessionLifecycle {
     this.opener = new SessionOpener(config, internals, () => ({ micOn: this.micOn, sessionId: this.sessionId }));
     // apps make the client well before connect() (on mount, then a click): its preparation
     // then costs the connect nothing
-    if (config.transport === 'auto' || (config.transport === 'websocket' && !getWebSocketFactory())) {
-      this.negotiator()?.warmUp?.(config, config.transport);
-    }
+    if (handledByNegotiator(config.transport)) this.negotiator()?.warmUp?.(config, config.transport as 'auto' | 'websocket');
   }
 
   get session(): TransportSession | undefined {
@@ -98,9 +96,8 @@ export class SessionLifecycle {
     try {
       const host = this.host(options.characterSessionId);
       const negotiator = this.negotiator();
-      const viaNegotiator = preference === 'auto' || (preference === 'websocket' && !getWebSocketFactory());
       const result =
-        viaNegotiator && negotiator
+        handledByNegotiator(preference) && negotiator
           ? await negotiator.connect(host, preference as 'auto' | 'websocket', signal)
           : await this.connectForced(preference as TransportKind, host, signal);
       this.settle(result, preference, signal);

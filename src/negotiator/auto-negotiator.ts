@@ -47,23 +47,24 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
     });
     return result;
   };
+  const hasPeerConnection = (): boolean => options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function';
   /** The chunk, ahead of a connect that is sure to need it; a failure is left to that connect. */
   const prefetchChunk = (config: ResolvedConfig): void =>
     void loadWebSocketTransport({ loader: options.loader, retries: config.negotiation.chunkRetries }).catch(() => undefined);
   const warmUp = (config: ResolvedConfig, preference: 'auto' | 'websocket'): void => {
     // a page only: a client made while rendering on a server must not import the chunk there
     if (!(options.isPage ?? typeof document !== 'undefined')) return;
-    if (preference === 'websocket' || !(options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function')) {
+    if (preference === 'websocket' || !hasPeerConnection()) {
       return prefetchChunk(config);
     }
     // no host candidate: UDP may be refused, and the chunk is likely needed (see negotiate.ts)
     const hint = hostHint(options.gatherHosts);
-    const weigh = (): void => {
+    const onHint = (): void => {
       if (hint.current() === 'none') prefetchChunk(config);
       if (hint.ended()) off();
     };
-    const off = hint.subscribe(weigh);
-    weigh();
+    const off = hint.subscribe(onHint);
+    onHint();
   };
   return {
     warmUp,
@@ -81,7 +82,7 @@ export function createAutoNegotiator(options: AutoNegotiatorOptions): AutoNegoti
             }),
           ),
     shouldHandOff: (config, lost) =>
-      shouldHandOff(config, lost, options.hasRTCPeerConnection ?? typeof globalThis.RTCPeerConnection === 'function'),
+      shouldHandOff(config, lost, hasPeerConnection()),
     handOff: async (host, request) => watch(host, await handOffSession(host, request, ensureWebSocket(host))),
   };
 }

@@ -157,7 +157,7 @@ export async function negotiate(host: NegotiationHost, options: NegotiateOptions
     onHosts();
   };
   const unsubscribe = hint.subscribe(hostsChanged);
-  if (hint.current() === 'none') void prefetch();
+  hostsChanged();
   let t = now();
   let race: Awaited<ReturnType<typeof raceLiveKit>>;
   try {
